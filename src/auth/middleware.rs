@@ -1,0 +1,281 @@
+//! The one guard (SPEC §4). It accepts a Bearer token on every guarded route
+//! and the browser session cookie on pages and on safe API requests, checks
+//! that the session is live and its user enabled, checks the route's scope,
+//! and hands the handler a [`Principal`].
+use std::future::{ready, Future, Ready};
+use std::pin::Pin;
+use std::rc::Rc;
+
+use actix_session::SessionExt;
+use actix_web::body::{EitherBody, MessageBody};
+use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform};
+use actix_web::http::{header, Method};
+use actix_web::{web, Error, HttpMessage, HttpResponse};
+
+use super::principal::{Credential, Principal};
+use super::sessions;
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// Session cookie key holding the valet session id.
+pub const SESSION_ID_KEY: &str = "sid";
+
+/// Who the guarded routes answer: API clients get RFC 6750 errors, browsers
+/// get redirected to the sign-in page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Audience {
+    Api,
+    Page,
+}
+
+/// Declared where routes are registered:
+/// `.wrap(Guard::api().require("users:read"))`.
+#[derive(Clone, Copy, Debug)]
+pub struct Guard {
+    audience: Audience,
+    scope: Option<&'static str>,
+}
+
+impl Guard {
+    pub fn api() -> Self {
+        Self {
+            audience: Audience::Api,
+            scope: None,
+        }
+    }
+
+    pub fn page() -> Self {
+        Self {
+            audience: Audience::Page,
+            scope: None,
+        }
+    }
+
+    /// The scope a caller must hold for these routes.
+    pub fn require(self, scope: &'static str) -> Self {
+        Self {
+            scope: Some(scope),
+            ..self
+        }
+    }
+}
+
+/// Why a request was refused.
+enum Refusal {
+    /// No usable credentials (RFC 6750 §3.1: no error code).
+    Anonymous,
+    /// `Authorization` present but not a well-formed Bearer header.
+    Malformed,
+    /// Credentials that did not check out.
+    InvalidToken(String),
+    /// Authenticated, but without the route's scope.
+    InsufficientScope(&'static str),
+    /// The database could not be asked.
+    Error(AppError),
+}
+
+impl<S, B> Transform<S, ServiceRequest> for Guard
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error> + 'static,
+    B: MessageBody + 'static,
+{
+    type Response = ServiceResponse<EitherBody<B>>;
+    type Error = Error;
+    type Transform = GuardMiddleware<S>;
+    type InitError = ();
+    type Future = Ready<Result<Self::Transform, ()>>;
+
+    fn new_transform(&self, service: S) -> Self::Future {
+        ready(Ok(GuardMiddleware {
+            service: Rc::new(service),
+            guard: *self,
+        }))
+    }
+}
+
+pub struct GuardMiddleware<S> {
+    service: Rc<S>,
+    guard: Guard,
+}
+
+impl<S, B> Service<ServiceRequest> for GuardMiddleware<S>
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error> + 'static,
+    B: MessageBody + 'static,
+{
+    type Response = ServiceResponse<EitherBody<B>>;
+    type Error = Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, Error>>>>;
+
+    actix_web::dev::forward_ready!(service);
+
+    fn call(&self, req: ServiceRequest) -> Self::Future {
+        let service = Rc::clone(&self.service);
+        let guard = self.guard;
+        Box::pin(async move {
+            match authenticate(&req, guard).await {
+                Ok(principal) => {
+                    req.extensions_mut().insert(principal);
+                    service.call(req).await.map(ServiceResponse::map_into_left_body)
+                }
+                Err(refusal) => {
+                    let response = refuse(&req, guard, refusal);
+                    Ok(req.into_response(response).map_into_right_body())
+                }
+            }
+        })
+    }
+}
+
+async fn authenticate(req: &ServiceRequest, guard: Guard) -> Result<Principal, Refusal> {
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .ok_or_else(|| Refusal::Error(AppError::Internal("no state".into())))?
+        .clone();
+    let principal = match bearer_token(req)? {
+        Some(token) => from_bearer(&state, token).await?,
+        None => {
+            let cookie_allowed = guard.audience == Audience::Page
+                || matches!(*req.method(), Method::GET | Method::HEAD);
+            if !cookie_allowed {
+                return Err(Refusal::Anonymous);
+            }
+            from_cookie(&state, req).await?
+        }
+    };
+    if let Some(scope) = guard.scope {
+        if !principal.scopes.contains(scope) {
+            return Err(Refusal::InsufficientScope(scope));
+        }
+    }
+    if let Err(e) = sessions::touch(&state.db, &principal.session).await {
+        log::warn!("could not record session use: {e}");
+    }
+    Ok(principal)
+}
+
+/// The Bearer token of `Authorization` (RFC 6750 §2.1), `None` when the
+/// header is absent or uses another scheme.
+fn bearer_token(req: &ServiceRequest) -> Result<Option<&str>, Refusal> {
+    let Some(value) = req.headers().get(header::AUTHORIZATION) else {
+        return Ok(None);
+    };
+    let value = value.to_str().map_err(|_| Refusal::Malformed)?;
+    let (scheme, rest) = value.split_once(' ').unwrap_or((value, ""));
+    if !scheme.eq_ignore_ascii_case("bearer") {
+        return Ok(None);
+    }
+    let token = rest.trim_matches(' ');
+    // b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
+    let well_formed = !token.is_empty()
+        && token.len() <= 4096
+        && token
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-._~+/=".contains(&b));
+    if well_formed {
+        Ok(Some(token))
+    } else {
+        Err(Refusal::Malformed)
+    }
+}
+
+async fn from_bearer(state: &AppState, token: &str) -> Result<Principal, Refusal> {
+    let claims = state
+        .jwt
+        .validate(token)
+        .map_err(|e| Refusal::InvalidToken(e.to_string()))?;
+    let (session, user) = sessions::find_live(&state.db, &claims.sid)
+        .await
+        .map_err(|e| Refusal::Error(e.into()))?
+        .filter(|(_, user)| user.id == claims.sub)
+        .ok_or_else(|| Refusal::InvalidToken("the access token has been revoked".into()))?;
+    // A scope taken from the user since the token was issued is not honoured.
+    let scopes = crate::domain::ScopeSet::from_stored(&claims.scope).intersection(&user.scope_set());
+    Ok(Principal {
+        user,
+        session,
+        scopes,
+        credential: Credential::Bearer,
+    })
+}
+
+async fn from_cookie(state: &AppState, req: &ServiceRequest) -> Result<Principal, Refusal> {
+    let cookie_session = req.get_session();
+    let session_id = match cookie_session.get::<String>(SESSION_ID_KEY) {
+        Ok(Some(id)) => id,
+        _ => return Err(Refusal::Anonymous),
+    };
+    match sessions::find_live(&state.db, &session_id).await {
+        Ok(Some((session, user))) => Ok(Principal {
+            scopes: user.scope_set(),
+            user,
+            session,
+            credential: Credential::Cookie,
+        }),
+        Ok(None) => {
+            // Revoked, expired, or its user is gone: sign the browser out.
+            cookie_session.purge();
+            Err(Refusal::Anonymous)
+        }
+        Err(e) => Err(Refusal::Error(e.into())),
+    }
+}
+
+fn refuse(req: &ServiceRequest, guard: Guard, refusal: Refusal) -> HttpResponse {
+    use actix_web::ResponseError;
+    match (guard.audience, refusal) {
+        (_, Refusal::Error(e)) => e.error_response(),
+        (Audience::Page, Refusal::Anonymous) => {
+            let next = req
+                .uri()
+                .path_and_query()
+                .map_or("/", |pq| pq.as_str())
+                .to_owned();
+            let target = format!(
+                "/login?next={}",
+                form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
+            );
+            HttpResponse::SeeOther()
+                .insert_header((header::LOCATION, target))
+                .finish()
+        }
+        (Audience::Page, Refusal::InsufficientScope(_)) => crate::routes::errors::forbidden_page(),
+        (_, refusal) => bearer_error(refusal),
+    }
+}
+
+/// RFC 6750 §3 answers for the resource side.
+fn bearer_error(refusal: Refusal) -> HttpResponse {
+    use actix_web::http::StatusCode;
+    let (status, challenge, error, description) = match refusal {
+        Refusal::Anonymous => (
+            StatusCode::UNAUTHORIZED,
+            r#"Bearer realm="valet""#.to_owned(),
+            "unauthorized",
+            "authentication required".to_owned(),
+        ),
+        Refusal::Malformed => (
+            StatusCode::BAD_REQUEST,
+            r#"Bearer realm="valet", error="invalid_request", error_description="malformed Authorization header""#.to_owned(),
+            "invalid_request",
+            "malformed Authorization header".to_owned(),
+        ),
+        Refusal::InvalidToken(description) => (
+            StatusCode::UNAUTHORIZED,
+            format!(r#"Bearer realm="valet", error="invalid_token", error_description="{description}""#),
+            "invalid_token",
+            description,
+        ),
+        Refusal::InsufficientScope(scope) => (
+            StatusCode::FORBIDDEN,
+            format!(r#"Bearer realm="valet", error="insufficient_scope", scope="{scope}""#),
+            "insufficient_scope",
+            format!("this request needs the scope {scope}"),
+        ),
+        Refusal::Error(e) => return actix_web::ResponseError::error_response(&e),
+    };
+    HttpResponse::build(status)
+        .insert_header((header::WWW_AUTHENTICATE, challenge))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(serde_json::json!({"error": error, "error_description": description}))
+}

@@ -1,0 +1,13 @@
+//! Authentication: password hashing, tokens, sessions, sign-in, and the one
+//! guard every protected route goes through.
+pub mod middleware;
+pub mod password;
+pub mod principal;
+pub mod rate_limit;
+pub mod refresh;
+pub mod sessions;
+pub mod signin;
+pub mod tokens;
+
+pub use middleware::Guard;
+pub use principal::Principal;

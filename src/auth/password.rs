@@ -1,0 +1,90 @@
+//! bcrypt hashing and verifying, always on the blocking thread pool so the
+//! async workers keep serving while a hash is computed (SPEC §2).
+use std::sync::Arc;
+
+use actix_web::web;
+use tokio::sync::{OnceCell, Semaphore};
+
+use crate::domain::Password;
+use crate::error::AppError;
+
+pub struct PasswordHasher {
+    cost: u32,
+    /// A hash of a random password at the configured cost, verified against
+    /// when the username is unknown so that both cases cost the same time.
+    dummy_hash: OnceCell<String>,
+    /// At most one bcrypt per core at a time: more would only make each take
+    /// longer and crowd out the async workers.
+    permits: Arc<Semaphore>,
+}
+
+impl PasswordHasher {
+    pub fn new(cost: u32) -> Self {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        Self {
+            cost,
+            dummy_hash: OnceCell::new(),
+            permits: Arc::new(Semaphore::new(cores)),
+        }
+    }
+
+    pub fn cost(&self) -> u32 {
+        self.cost
+    }
+
+    /// Hashes a password that has passed the policy.
+    pub async fn hash(&self, password: &Password) -> Result<String, AppError> {
+        let plain = password.expose().to_owned();
+        let cost = self.cost;
+        self.run(move || bcrypt::hash(plain, cost).map_err(|e| AppError::Internal(e.to_string())))
+            .await
+    }
+
+    /// Checks `password` against `hash`, or against the dummy hash when there
+    /// is no user, in which case the answer is always `false`.
+    pub async fn verify(&self, password: &str, hash: Option<&str>) -> Result<bool, AppError> {
+        let (hash, real) = match hash {
+            Some(h) => (h.to_owned(), true),
+            None => (self.dummy_hash().await?.to_owned(), false),
+        };
+        let plain = password.to_owned();
+        let matches = self
+            .run(move || Ok(bcrypt::verify(plain, &hash).unwrap_or(false)))
+            .await?;
+        Ok(real && matches)
+    }
+
+    /// Computes the dummy hash ahead of the first sign-in (called at start-up
+    /// without waiting, so start-up stays fast).
+    pub async fn warm_up(&self) -> Result<(), AppError> {
+        self.dummy_hash().await.map(|_| ())
+    }
+
+    async fn dummy_hash(&self) -> Result<&String, AppError> {
+        self.dummy_hash
+            .get_or_try_init(|| async {
+                let mut random = [0u8; 24];
+                rand::fill(&mut random);
+                let cost = self.cost;
+                self.run(move || {
+                    bcrypt::hash(random, cost).map_err(|e| AppError::Internal(e.to_string()))
+                })
+                .await
+            })
+            .await
+    }
+
+    async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> Result<T, AppError> + Send + 'static,
+    ) -> Result<T, AppError> {
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        web::block(work)
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?
+    }
+}

@@ -1,0 +1,130 @@
+//! Sign-in sessions (SPEC §3): every successful sign-in opens one; refresh
+//! tokens and access tokens belong to it; revoking it ends all of them.
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, Set,
+};
+use uuid::Uuid;
+
+use crate::clock;
+use crate::entities::prelude::{Session, User};
+use crate::entities::{session, user};
+
+/// How a session was opened.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SessionKind {
+    /// `POST /token` with the password grant.
+    Password,
+    /// `POST /login` in a browser.
+    Browser,
+}
+
+impl SessionKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Password => "password",
+            Self::Browser => "browser",
+        }
+    }
+}
+
+/// Opens a session for `user` that lives for `ttl` seconds.
+pub async fn open(
+    db: &impl ConnectionTrait,
+    user: &user::Model,
+    kind: SessionKind,
+    client_id: Option<&str>,
+    ip: Option<&str>,
+    ttl: i64,
+) -> Result<session::Model, DbErr> {
+    let now = clock::now();
+    session::ActiveModel {
+        id: Set(Uuid::new_v4().to_string()),
+        user_id: Set(user.id.clone()),
+        client_id: Set(client_id.map(str::to_owned)),
+        kind: Set(kind.as_str().to_owned()),
+        ip: Set(ip.map(str::to_owned)),
+        created_at: Set(now),
+        last_used_at: Set(now),
+        expires_at: Set(now + ttl),
+        revoked_at: Set(None),
+    }
+    .insert(db)
+    .await
+}
+
+/// The session and its user, when the session is live (not revoked, not
+/// expired) and its user exists and is enabled.
+pub async fn find_live(
+    db: &impl ConnectionTrait,
+    session_id: &str,
+) -> Result<Option<(session::Model, user::Model)>, DbErr> {
+    let now = clock::now();
+    let found = Session::find_by_id(session_id)
+        .find_also_related(User)
+        .one(db)
+        .await?;
+    Ok(match found {
+        Some((session, Some(user))) if session.is_live(now) && !user.disabled => {
+            Some((session, user))
+        }
+        _ => None,
+    })
+}
+
+/// Ends one session. Returns whether it was live before.
+pub async fn revoke(db: &impl ConnectionTrait, session_id: &str) -> Result<bool, DbErr> {
+    let result = Session::update_many()
+        .col_expr(session::Column::RevokedAt, Expr::value(clock::now()))
+        .filter(session::Column::Id.eq(session_id))
+        .filter(session::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected > 0)
+}
+
+/// Ends every session of a user, except `keep` when given. Returns how many
+/// were ended.
+pub async fn revoke_all_for_user(
+    db: &impl ConnectionTrait,
+    user_id: &str,
+    keep: Option<&str>,
+) -> Result<u64, DbErr> {
+    let mut query = Session::update_many()
+        .col_expr(session::Column::RevokedAt, Expr::value(clock::now()))
+        .filter(session::Column::UserId.eq(user_id))
+        .filter(session::Column::RevokedAt.is_null());
+    if let Some(keep) = keep {
+        query = query.filter(session::Column::Id.ne(keep));
+    }
+    Ok(query.exec(db).await?.rows_affected)
+}
+
+/// The live sessions of a user, newest first.
+pub async fn list_live(
+    db: &impl ConnectionTrait,
+    user_id: &str,
+) -> Result<Vec<session::Model>, DbErr> {
+    Session::find()
+        .filter(session::Column::UserId.eq(user_id))
+        .filter(session::Column::RevokedAt.is_null())
+        .filter(session::Column::ExpiresAt.gt(clock::now()))
+        .order_by_desc(session::Column::CreatedAt)
+        .all(db)
+        .await
+}
+
+/// Records that a session was used; writes at most once a minute per session
+/// so that reads stay reads.
+pub async fn touch(db: &impl ConnectionTrait, session: &session::Model) -> Result<(), DbErr> {
+    let now = clock::now();
+    if now - session.last_used_at < 60 {
+        return Ok(());
+    }
+    Session::update_many()
+        .col_expr(session::Column::LastUsedAt, Expr::value(now))
+        .filter(session::Column::Id.eq(session.id.as_str()))
+        .exec(db)
+        .await
+        .map(|_| ())
+}

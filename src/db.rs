@@ -1,0 +1,102 @@
+//! Connecting, migrating, and the secrets every instance shares.
+use std::time::Duration;
+
+use migration::{Migrator, MigratorTrait};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, EntityTrait,
+    Statement, TransactionTrait,
+};
+
+use crate::clock;
+use crate::config::Settings;
+use crate::entities::{key, prelude::Key};
+
+/// Opens the pool: SQLite in WAL mode with a busy timeout (a busy database
+/// waits instead of failing), PostgreSQL with the configured pool size.
+pub async fn connect(settings: &Settings) -> Result<DatabaseConnection, DbErr> {
+    let mut options = ConnectOptions::new(settings.database_url.expose());
+    options
+        .max_connections(settings.db_max_connections)
+        .min_connections(1)
+        .connect_timeout(Duration::from_secs(5))
+        .acquire_timeout(Duration::from_secs(5))
+        .sqlx_logging(false)
+        .map_sqlx_sqlite_opts(|opts| {
+            opts.journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .busy_timeout(Duration::from_secs(10))
+                .foreign_keys(true)
+        });
+    if settings.is_postgres() {
+        options.test_before_acquire(true);
+    }
+    Database::connect(options).await
+}
+
+/// Applies pending migrations. On PostgreSQL an advisory lock serialises
+/// processes that start together; on SQLite the write lock does, and a lost
+/// race is retried.
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
+    let mut attempt = 0;
+    loop {
+        let result = if db.get_database_backend() == DbBackend::Postgres {
+            migrate_under_advisory_lock(db).await
+        } else {
+            Migrator::up(db, None).await
+        };
+        match result {
+            Err(e) if attempt < 5 => {
+                attempt += 1;
+                log::warn!("migration attempt {attempt} failed, retrying: {e}");
+                tokio::time::sleep(Duration::from_millis(200 * attempt)).await;
+            }
+            other => return other,
+        }
+    }
+}
+
+async fn migrate_under_advisory_lock(db: &DatabaseConnection) -> Result<(), DbErr> {
+    const MIGRATION_LOCK: i64 = 0x7661_6c65_74; // "valet"
+    let lock = db.begin().await?;
+    lock.execute_raw(Statement::from_string(
+        DbBackend::Postgres,
+        format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK})"),
+    ))
+    .await?;
+    Migrator::up(&lock, None).await?;
+    lock.commit().await
+}
+
+/// Returns the secret stored under `name`, storing `generate()` first if there
+/// is none. Of several processes racing, the first insert wins and every
+/// process reads that one value back.
+pub async fn shared_secret(
+    db: &DatabaseConnection,
+    name: &str,
+    generate: impl FnOnce() -> String,
+) -> Result<String, DbErr> {
+    if let Some(existing) = Key::find_by_id(name).one(db).await? {
+        return Ok(existing.value);
+    }
+    let candidate = key::ActiveModel {
+        name: sea_orm::Set(name.to_owned()),
+        value: sea_orm::Set(generate()),
+        created_at: sea_orm::Set(clock::now()),
+    };
+    Key::insert(candidate)
+        .on_conflict(OnConflict::column(key::Column::Name).do_nothing().to_owned())
+        .exec_without_returning(db)
+        .await?;
+    Key::find_by_id(name)
+        .one(db)
+        .await?
+        .map(|k| k.value)
+        .ok_or_else(|| DbErr::RecordNotFound(format!("key {name}")))
+}
+
+/// Answers whether the database responds, for `/healthz`.
+pub async fn ping(db: &DatabaseConnection) -> bool {
+    db.ping().await.is_ok()
+}

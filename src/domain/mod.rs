@@ -1,0 +1,13 @@
+//! Types that parse, not validate: once a value of one of these types exists
+//! it is known to be well formed.
+mod email;
+mod full_name;
+mod password;
+mod scope;
+mod username;
+
+pub use email::Email;
+pub use full_name::FullName;
+pub use password::Password;
+pub use scope::{Scope, ScopeSet};
+pub use username::Username;

@@ -1,0 +1,7 @@
+//! SeaORM entities, one per table. Times are UNIX seconds.
+pub mod audit_event;
+pub mod key;
+pub mod prelude;
+pub mod refresh_token;
+pub mod session;
+pub mod user;

@@ -1,0 +1,16 @@
+pub mod audit;
+pub mod auth;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod net;
+pub mod entities;
+pub mod logging;
+pub mod error;
+pub mod oauth;
+pub mod routes;
+pub mod startup;
+pub mod state;
+pub mod users;

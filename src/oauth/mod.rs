@@ -1,0 +1,11 @@
+//! The OAuth 2.0 endpoints (RFC 6749): the token endpoint with one file per
+//! grant, and the error JSON of §5.2.
+pub mod client;
+pub mod error;
+pub mod params;
+pub mod password;
+pub mod refresh_token;
+pub mod response;
+pub mod token;
+
+pub use error::OAuthError;

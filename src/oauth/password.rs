@@ -1,0 +1,78 @@
+//! The resource owner password credentials grant (RFC 6749 §4.3).
+use sea_orm::TransactionTrait;
+
+use super::response::{issue_token_pair, TokenResponse};
+use super::token::GrantContext;
+use super::OAuthError;
+use crate::audit::{self, AuditKind, Event};
+use crate::auth::sessions::{self, SessionKind};
+use crate::auth::signin::{check_password, Attempt, SignInError};
+use crate::domain::ScopeSet;
+
+/// §4.3.2: `username`, `password`, optional `scope`. Checks run in SPEC §3's
+/// order: parameters, password, then lock and `disabled`, then scope.
+pub async fn grant(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> {
+    let username = ctx.params.required("username")?;
+    let password = ctx.params.required("password")?;
+    let requested = ctx
+        .params
+        .get("scope")
+        .map(ScopeSet::parse)
+        .transpose()
+        .map_err(OAuthError::invalid_scope)?;
+
+    let attempt = Attempt {
+        username,
+        password,
+        ip: ctx.ip,
+        client_id: ctx.client_id,
+    };
+    let user = match check_password(ctx.state, &attempt).await {
+        Ok(user) => user,
+        Err(SignInError::InvalidCredentials) => return Err(OAuthError::bad_credentials()),
+        Err(SignInError::Disabled) => {
+            return Err(OAuthError::invalid_grant("the account is disabled"))
+        }
+        Err(SignInError::Unavailable(e)) => return Err(e.into()),
+    };
+
+    let allowed = user.scope_set();
+    let scope = match requested {
+        Some(requested) if !requested.is_subset(&allowed) => {
+            return Err(OAuthError::invalid_scope(format!(
+                "the requested scope exceeds what this user may be granted ({allowed})"
+            )))
+        }
+        Some(requested) => requested,
+        None => allowed.clone(),
+    };
+
+    let state = ctx.state;
+    let txn = state.db.begin().await?;
+    let session = sessions::open(
+        &txn,
+        &user,
+        SessionKind::Password,
+        ctx.client_id,
+        ctx.ip,
+        state.settings.refresh_token_ttl,
+    )
+    .await?;
+    // The refresh token keeps the scope of the grant (RFC 6749 §6).
+    let response = issue_token_pair(state, &txn, &user, &session, &scope, &scope).await?;
+    txn.commit().await?;
+
+    audit::record(
+        &state.db,
+        AuditKind::SignIn,
+        Event {
+            subject: Some(&user.username),
+            ip: ctx.ip,
+            client_id: ctx.client_id,
+            detail: "password grant",
+            ..Event::default()
+        },
+    )
+    .await;
+    Ok(response)
+}

@@ -1,0 +1,124 @@
+//! The refresh token grant (RFC 6749 §6) with rotation and reuse detection
+//! (RFC 9700 §4.14.2): every refresh token works once; a second use revokes
+//! the whole session it belongs to.
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
+
+use super::response::{issue_token_pair, TokenResponse};
+use super::token::GrantContext;
+use super::OAuthError;
+use crate::audit::{self, AuditKind, Event};
+use crate::auth::{refresh, sessions};
+use crate::clock;
+use crate::domain::ScopeSet;
+use crate::entities::prelude::RefreshToken;
+use crate::entities::{refresh_token, session};
+use crate::state::AppState;
+
+pub async fn grant(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> {
+    let presented = ctx.params.required("refresh_token")?;
+    let requested = ctx
+        .params
+        .get("scope")
+        .map(ScopeSet::parse)
+        .transpose()
+        .map_err(OAuthError::invalid_scope)?;
+    let state = ctx.state;
+    let now = clock::now();
+    let hash = refresh::hash(presented);
+
+    let Some(stored) = RefreshToken::find_by_id(hash.as_str()).one(&state.db).await? else {
+        return Err(unusable());
+    };
+    if stored.used_at.is_some() {
+        revoke_for_reuse(ctx, &stored.session_id).await?;
+        return Err(unusable());
+    }
+    if stored.expires_at <= now {
+        return Err(unusable());
+    }
+    let Some((session, user)) = sessions::find_live(&state.db, &stored.session_id).await? else {
+        return Err(unusable());
+    };
+    if let (Some(bound), Some(given)) = (session.client_id.as_deref(), ctx.client_id) {
+        if bound != given {
+            return Err(OAuthError::invalid_grant(
+                "the refresh token was issued to another client",
+            ));
+        }
+    }
+    // Scopes taken from the user since the sign-in are not granted again.
+    let allowed = ScopeSet::from_stored(&stored.scope).intersection(&user.scope_set());
+    let scope = match requested {
+        Some(requested) if !requested.is_subset(&allowed) => {
+            return Err(OAuthError::invalid_scope(format!(
+                "the requested scope exceeds the original grant ({allowed})"
+            )))
+        }
+        Some(requested) => requested,
+        None => allowed.clone(),
+    };
+
+    let txn = state.db.begin().await?;
+    // Consume atomically: of two concurrent uses only one UPDATE matches.
+    let consumed = RefreshToken::update_many()
+        .col_expr(refresh_token::Column::UsedAt, Expr::value(now))
+        .filter(refresh_token::Column::TokenHash.eq(hash.as_str()))
+        .filter(refresh_token::Column::UsedAt.is_null())
+        .exec(&txn)
+        .await?;
+    if consumed.rows_affected != 1 {
+        txn.rollback().await?;
+        revoke_for_reuse(ctx, &stored.session_id).await?;
+        return Err(unusable());
+    }
+    let response = issue_token_pair(state, &txn, &user, &session, &scope, &allowed).await?;
+    mark_used(&txn, &session, now).await?;
+    txn.commit().await?;
+    Ok(response)
+}
+
+fn unusable() -> OAuthError {
+    OAuthError::invalid_grant("the refresh token is invalid, expired, revoked or already used")
+}
+
+async fn mark_used(
+    db: &impl sea_orm::ConnectionTrait,
+    session: &session::Model,
+    now: i64,
+) -> Result<(), sea_orm::DbErr> {
+    crate::entities::prelude::Session::update_many()
+        .col_expr(session::Column::LastUsedAt, Expr::value(now))
+        .filter(session::Column::Id.eq(session.id.as_str()))
+        .exec(db)
+        .await
+        .map(|_| ())
+}
+
+/// A used refresh token came back: someone holds a copy. End the session so
+/// every token descended from that sign-in stops working.
+async fn revoke_for_reuse(ctx: &GrantContext<'_>, session_id: &str) -> Result<(), OAuthError> {
+    let state: &AppState = ctx.state;
+    let revoked = sessions::revoke(&state.db, session_id).await?;
+    if revoked {
+        let owner = crate::entities::prelude::Session::find_by_id(session_id)
+            .find_also_related(crate::entities::prelude::User)
+            .one(&state.db)
+            .await?
+            .and_then(|(_, user)| user)
+            .map(|u| u.username);
+        audit::record(
+            &state.db,
+            AuditKind::RefreshTokenReused,
+            Event {
+                subject: owner.as_deref(),
+                ip: ctx.ip,
+                client_id: ctx.client_id,
+                detail: "a used refresh token was presented; its session was revoked",
+                ..Event::default()
+            },
+        )
+        .await;
+    }
+    Ok(())
+}

@@ -1,0 +1,36 @@
+use actix_web::HttpResponse;
+use serde::Serialize;
+
+use crate::auth::Principal;
+use crate::entities::user;
+
+/// A user as the API shows it: never the hash or lockout counters.
+#[derive(Serialize)]
+pub struct UserView {
+    pub id: String,
+    pub username: String,
+    pub email: Option<String>,
+    pub full_name: Option<String>,
+    pub disabled: bool,
+    pub scopes: Vec<String>,
+}
+
+impl From<&user::Model> for UserView {
+    fn from(user: &user::Model) -> Self {
+        Self {
+            id: user.id.clone(),
+            username: user.username.clone(),
+            email: user.email.clone(),
+            full_name: user.full_name.clone(),
+            disabled: user.disabled,
+            scopes: user.scope_set().to_vec(),
+        }
+    }
+}
+
+/// `GET /users/me` (SPEC §4): the signed-in user, for any valid token.
+pub async fn get_me(principal: Principal) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+        .json(UserView::from(&principal.user))
+}

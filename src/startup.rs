@@ -1,0 +1,195 @@
+//! Building the application: database, keys, first admin, routes, and the
+//! wraps every response passes through.
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_session::config::CookieContentSecurity;
+use actix_session::storage::CookieSessionStore;
+use actix_session::SessionMiddleware;
+use actix_web::cookie::{Key, SameSite};
+use actix_web::dev::Server;
+use actix_web::middleware::DefaultHeaders;
+use actix_web::{web, App, HttpServer};
+use sea_orm::DatabaseConnection;
+
+use crate::auth::password::PasswordHasher;
+use crate::auth::rate_limit::RateLimiter;
+use crate::auth::tokens::JwtKeys;
+use crate::auth::Guard;
+use crate::config::Settings;
+use crate::state::AppState;
+use crate::{db, oauth, routes, users};
+
+/// Request bodies above this are refused with 413 (SPEC §6).
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+/// Name of the browser session cookie.
+pub const SESSION_COOKIE: &str = "valet_session";
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    state: web::Data<AppState>,
+}
+
+impl Application {
+    /// Connects and migrates the database, loads or creates the shared keys
+    /// and the first admin, and binds the listener (port 0 picks a free one).
+    pub async fn build(settings: Settings) -> Result<Self, String> {
+        let db = db::connect(&settings)
+            .await
+            .map_err(|e| format!("cannot open the database: {e}"))?;
+        db::migrate(&db)
+            .await
+            .map_err(|e| format!("cannot migrate the database: {e}"))?;
+        let keys = SharedKeys::load(&db, &settings).await?;
+        let hasher = PasswordHasher::new(settings.bcrypt_cost);
+        users::bootstrap_admin(&db, &hasher, &settings).await?;
+
+        let state = web::Data::new(AppState {
+            jwt: JwtKeys::new(&keys.jwt_secret, &settings),
+            rate_limiter: RateLimiter::new(settings.rate_limit_per_minute),
+            hasher,
+            db,
+            settings: Arc::new(settings),
+        });
+        let warm = state.clone();
+        tokio::spawn(async move {
+            if let Err(e) = warm.hasher.warm_up().await {
+                log::warn!("could not prepare the dummy hash: {e}");
+            }
+        });
+
+        let listener = TcpListener::bind(state.settings.addr)
+            .map_err(|e| format!("cannot listen on {}: {e}", state.settings.addr))?;
+        let port = listener.local_addr().map_err(|e| e.to_string())?.port();
+        let server = serve(listener, state.clone(), keys.session_key)
+            .map_err(|e| format!("cannot start the server: {e}"))?;
+        Ok(Self {
+            port,
+            server,
+            state,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn db(&self) -> DatabaseConnection {
+        self.state.db.clone()
+    }
+
+    /// Serves until SIGINT/SIGTERM, then drains in-flight requests.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// Secrets every instance on one database shares.
+struct SharedKeys {
+    jwt_secret: Vec<u8>,
+    session_key: Key,
+}
+
+impl SharedKeys {
+    async fn load(db: &DatabaseConnection, settings: &Settings) -> Result<Self, String> {
+        let jwt_secret = match &settings.jwt_secret {
+            Some(secret) => secret.expose().as_bytes().to_vec(),
+            None => stored_random_key(db, "jwt_hs256", 32).await?,
+        };
+        let session_key = Key::from(&stored_random_key(db, "session_cookie", 64).await?);
+        Ok(Self {
+            jwt_secret,
+            session_key,
+        })
+    }
+}
+
+async fn stored_random_key(
+    db: &DatabaseConnection,
+    name: &str,
+    len: usize,
+) -> Result<Vec<u8>, String> {
+    let text = db::shared_secret(db, name, || {
+        let mut bytes = vec![0u8; len];
+        rand::fill(bytes.as_mut_slice());
+        hex::encode(bytes)
+    })
+    .await
+    .map_err(|e| format!("cannot load the {name} key: {e}"))?;
+    hex::decode(text)
+        .ok()
+        .filter(|bytes| bytes.len() >= len)
+        .ok_or_else(|| format!("the stored {name} key is corrupt"))
+}
+
+fn serve(
+    listener: TcpListener,
+    state: web::Data<AppState>,
+    session_key: Key,
+) -> std::io::Result<Server> {
+    let server = HttpServer::new(move || {
+        let https = state.settings.is_https();
+        let session = SessionMiddleware::builder(CookieSessionStore::default(), session_key.clone())
+            .cookie_name(SESSION_COOKIE.to_owned())
+            .cookie_secure(https)
+            .cookie_http_only(true)
+            .cookie_same_site(SameSite::Lax)
+            .cookie_content_security(CookieContentSecurity::Private)
+            .build();
+        App::new()
+            .app_data(state.clone())
+            .configure(configure_limits)
+            .configure(routes_config)
+            .default_service(web::to(routes::errors::not_found))
+            .wrap(session)
+            .wrap(security_headers(https))
+            .wrap(crate::logging::request_logger())
+    })
+    .listen(listener)?
+    .shutdown_timeout(30)
+    .run();
+    Ok(server)
+}
+
+/// Every route, with the scope each needs declared here, in one place.
+pub fn routes_config(cfg: &mut web::ServiceConfig) {
+    cfg.route("/healthz", web::get().to(routes::health::get_healthz))
+        .service(web::resource("/token").route(web::post().to(oauth::token::post_token)))
+        .service(
+            web::resource("/users/me")
+                .wrap(Guard::api())
+                .route(web::get().to(routes::me::get_me)),
+        );
+}
+
+/// Body limits (413 above 64 KiB) and JSON errors for bad bodies.
+fn configure_limits(cfg: &mut web::ServiceConfig) {
+    cfg.app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
+        .app_data(web::FormConfig::default().limit(MAX_BODY_BYTES))
+        .app_data(
+            web::JsonConfig::default()
+                .limit(MAX_BODY_BYTES)
+                .error_handler(crate::routes::errors::json_error),
+        )
+        .app_data(web::QueryConfig::default().error_handler(crate::routes::errors::query_error))
+        .app_data(web::PathConfig::default().error_handler(crate::routes::errors::path_error));
+}
+
+/// SPEC §5: headers on every response; HSTS only under an https issuer.
+fn security_headers(https: bool) -> DefaultHeaders {
+    let headers = DefaultHeaders::new()
+        .add(("X-Content-Type-Options", "nosniff"))
+        .add(("Referrer-Policy", "no-referrer"))
+        .add((
+            "Content-Security-Policy",
+            "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; \
+             frame-ancestors 'none'; base-uri 'none'",
+        ))
+        .add(("X-Frame-Options", "DENY"));
+    if https {
+        headers.add(("Strict-Transport-Security", "max-age=31536000; includeSubDomains"))
+    } else {
+        headers
+    }
+}

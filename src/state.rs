@@ -1,0 +1,17 @@
+//! What every handler shares, behind `web::Data<AppState>`.
+use std::sync::Arc;
+
+use sea_orm::DatabaseConnection;
+
+use crate::auth::password::PasswordHasher;
+use crate::auth::rate_limit::RateLimiter;
+use crate::auth::tokens::JwtKeys;
+use crate::config::Settings;
+
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub settings: Arc<Settings>,
+    pub jwt: JwtKeys,
+    pub hasher: PasswordHasher,
+    pub rate_limiter: RateLimiter,
+}

@@ -1,0 +1,211 @@
+//! The user directory: one set of rules for the CLI, the admin pages and the
+//! JSON API, so none of them re-implements them.
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
+    TransactionTrait,
+};
+use uuid::Uuid;
+
+use crate::auth::password::PasswordHasher;
+use crate::auth::sessions;
+use crate::clock;
+use crate::config::Settings;
+use crate::domain::{Email, FullName, Password, ScopeSet, Username};
+use crate::entities::prelude::User;
+use crate::entities::user;
+use crate::error::{is_unique_violation, AppError};
+
+/// The scopes `valet user add --admin` grants (SPEC §1).
+pub const ADMIN_SCOPES: [&str; 3] = ["admin", "users:read", "users:write"];
+
+/// A user to create, every field already parsed.
+#[derive(Debug)]
+pub struct NewUser {
+    pub username: Username,
+    pub password: Password,
+    pub email: Option<Email>,
+    pub full_name: Option<FullName>,
+    pub scopes: ScopeSet,
+    pub disabled: bool,
+}
+
+/// Creates a user. A taken username is `Conflict` (409), also when two
+/// requests race for it: the unique index decides.
+pub async fn create(
+    db: &DatabaseConnection,
+    hasher: &PasswordHasher,
+    new: NewUser,
+) -> Result<user::Model, AppError> {
+    let hash = hasher.hash(&new.password).await?;
+    let now = clock::now();
+    let row = user::ActiveModel {
+        id: Set(Uuid::new_v4().to_string()),
+        username: Set(new.username.as_str().to_owned()),
+        email: Set(new.email.map(Email::into_inner)),
+        full_name: Set(new.full_name.map(FullName::into_inner).filter(|n| !n.is_empty())),
+        password_hash: Set(hash),
+        disabled: Set(new.disabled),
+        scopes: Set(new.scopes.to_string()),
+        failed_logins: Set(0),
+        failed_window_start: Set(0),
+        locked_until: Set(0),
+        created_at: Set(now),
+        updated_at: Set(now),
+    };
+    row.insert(db).await.map_err(|e| {
+        if is_unique_violation(&e) {
+            AppError::Conflict(format!("the username {} is taken", new.username))
+        } else {
+            e.into()
+        }
+    })
+}
+
+pub async fn find_by_username(
+    db: &DatabaseConnection,
+    username: &str,
+) -> Result<Option<user::Model>, AppError> {
+    Ok(User::find()
+        .filter(user::Column::Username.eq(username))
+        .one(db)
+        .await?)
+}
+
+/// Like [`find_by_username`], but a missing user is `NotFound`.
+pub async fn get_by_username(
+    db: &DatabaseConnection,
+    username: &str,
+) -> Result<user::Model, AppError> {
+    find_by_username(db, username)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("no user named {username}")))
+}
+
+/// All users, by username.
+pub async fn list_all(db: &DatabaseConnection) -> Result<Vec<user::Model>, AppError> {
+    Ok(User::find()
+        .order_by_asc(user::Column::Username)
+        .all(db)
+        .await?)
+}
+
+/// Sets a new password and ends every session of the user except `keep`
+/// (SPEC §4: a password change signs out everywhere else).
+pub async fn set_password(
+    db: &DatabaseConnection,
+    hasher: &PasswordHasher,
+    user: &user::Model,
+    password: &Password,
+    keep: Option<&str>,
+) -> Result<(), AppError> {
+    let hash = hasher.hash(password).await?;
+    let txn = db.begin().await?;
+    User::update_many()
+        .col_expr(user::Column::PasswordHash, Expr::value(hash))
+        .col_expr(user::Column::UpdatedAt, Expr::value(clock::now()))
+        .filter(user::Column::Id.eq(user.id.as_str()))
+        .exec(&txn)
+        .await?;
+    sessions::revoke_all_for_user(&txn, &user.id, keep).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Disables (ending every session; enabling again revives none) or enables.
+pub async fn set_disabled(
+    db: &DatabaseConnection,
+    user: &user::Model,
+    disabled: bool,
+) -> Result<(), AppError> {
+    let txn = db.begin().await?;
+    User::update_many()
+        .col_expr(user::Column::Disabled, Expr::value(disabled))
+        .col_expr(user::Column::UpdatedAt, Expr::value(clock::now()))
+        .filter(user::Column::Id.eq(user.id.as_str()))
+        .exec(&txn)
+        .await?;
+    if disabled {
+        sessions::revoke_all_for_user(&txn, &user.id, None).await?;
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Deletes a user; their sessions and refresh tokens go with them.
+pub async fn delete(db: &DatabaseConnection, user: &user::Model) -> Result<(), AppError> {
+    User::delete_by_id(user.id.as_str()).exec(db).await?;
+    Ok(())
+}
+
+/// Whether any enabled user holds the `admin` scope.
+pub async fn enabled_admin_exists(db: &DatabaseConnection) -> Result<bool, AppError> {
+    let candidates = User::find()
+        .filter(user::Column::Scopes.contains("admin"))
+        .filter(user::Column::Disabled.eq(false))
+        .all(db)
+        .await?;
+    Ok(candidates.iter().any(|u| u.scope_set().contains("admin")))
+}
+
+/// SPEC §1: when no admin exists, create one from `VALET_ADMIN_USERNAME` /
+/// `VALET_ADMIN_PASSWORD`, or `admin` with a random password printed once.
+/// Processes racing here create one admin: the unique username decides.
+pub async fn bootstrap_admin(
+    db: &DatabaseConnection,
+    hasher: &PasswordHasher,
+    settings: &Settings,
+) -> Result<(), String> {
+    if enabled_admin_exists(db).await.map_err(|e| e.to_string())? {
+        return Ok(());
+    }
+    let name = settings.admin_username.as_deref().unwrap_or("admin");
+    let username =
+        Username::parse(name).map_err(|e| format!("invalid VALET_ADMIN_USERNAME: {e}"))?;
+    let (password, generated) = match &settings.admin_password {
+        Some(p) => (
+            Password::parse(p.expose().to_owned())
+                .map_err(|e| format!("invalid VALET_ADMIN_PASSWORD: {e}"))?,
+            false,
+        ),
+        None => (random_password(), true),
+    };
+    let new = NewUser {
+        username,
+        password: password.clone(),
+        email: None,
+        full_name: None,
+        scopes: ScopeSet::from_list(ADMIN_SCOPES).map_err(|e| e.to_string())?,
+        disabled: false,
+    };
+    match create(db, hasher, new).await {
+        Ok(admin) if generated => {
+            // The one secret valet ever prints (SPEC §1).
+            log::warn!(
+                "created the first admin {:?} with password {} (shown once; change it)",
+                admin.username,
+                password.expose()
+            );
+            Ok(())
+        }
+        Ok(admin) => {
+            log::info!("created the first admin {:?}", admin.username);
+            Ok(())
+        }
+        Err(AppError::Conflict(_)) => {
+            if !enabled_admin_exists(db).await.map_err(|e| e.to_string())? {
+                log::warn!("no enabled admin exists and the user {name:?} is not one; use `valet user add --admin`");
+            }
+            Ok(())
+        }
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+fn random_password() -> Password {
+    let mut bytes = [0u8; 18];
+    rand::fill(&mut bytes);
+    Password::parse(URL_SAFE_NO_PAD.encode(bytes)).expect("24 characters pass the policy")
+}
