@@ -155,12 +155,20 @@ fn serve(
 /// Every route, with the scope each needs declared here, in one place.
 pub fn routes_config(cfg: &mut web::ServiceConfig) {
     cfg.route("/healthz", web::get().to(routes::health::get_healthz))
+        .route(
+            "/static/valet.css",
+            web::get().to(routes::static_files::get_stylesheet),
+        )
         .service(web::resource("/token").route(web::post().to(oauth::token::post_token)))
         .service(
             web::resource("/users/me")
                 .wrap(Guard::api())
                 .route(web::get().to(routes::me::get_me)),
-        );
+        )
+        .configure(oauth::lifecycle::configure)
+        .configure(routes::api_users::configure)
+        .configure(routes::pages::configure)
+        .configure(routes::admin::configure);
 }
 
 /// Body limits (413 above 64 KiB) and JSON errors for bad bodies.

@@ -2,6 +2,7 @@
 //! grant, and the error JSON of §5.2.
 pub mod client;
 pub mod error;
+pub mod lifecycle;
 pub mod params;
 pub mod password;
 pub mod refresh_token;

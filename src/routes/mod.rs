@@ -1,4 +1,8 @@
-//! HTTP routes other than the OAuth endpoints, one module per area.
+//! HTTP routes other than the OAuth token endpoint, one module per area.
+pub mod admin;
+pub mod api_users;
 pub mod errors;
 pub mod health;
 pub mod me;
+pub mod pages;
+pub mod static_files;
