@@ -2,6 +2,7 @@
 pub mod admin;
 pub mod api_users;
 pub mod errors;
+pub mod flash;
 pub mod health;
 pub mod me;
 pub mod pages;
