@@ -11,7 +11,11 @@ use crate::error::AppError;
 use crate::{db, users};
 
 #[derive(Parser, Debug)]
-#[command(name = "valet", version, about = "OAuth2 password-flow server and user directory")]
+#[command(
+    name = "valet",
+    version,
+    about = "OAuth2 password-flow server and user directory"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -97,7 +101,9 @@ pub async fn run_admin_command(settings: &Settings, command: Command) -> Result<
             name,
             password_stdin,
         } => {
-            let user = users::get_by_username(&conn, &name).await.map_err(message)?;
+            let user = users::get_by_username(&conn, &name)
+                .await
+                .map_err(message)?;
             let password = read_password(password_stdin)?;
             users::set_password(&conn, &hasher, &user, &password, None)
                 .await
@@ -105,17 +111,27 @@ pub async fn run_admin_command(settings: &Settings, command: Command) -> Result<
             println!("password changed for {name}; all their sessions ended");
         }
         UserCommand::Disable { name } => {
-            let user = users::get_by_username(&conn, &name).await.map_err(message)?;
-            users::set_disabled(&conn, &user, true).await.map_err(message)?;
+            let user = users::get_by_username(&conn, &name)
+                .await
+                .map_err(message)?;
+            users::set_disabled(&conn, &user, true)
+                .await
+                .map_err(message)?;
             println!("disabled {name}; all their sessions ended");
         }
         UserCommand::Enable { name } => {
-            let user = users::get_by_username(&conn, &name).await.map_err(message)?;
-            users::set_disabled(&conn, &user, false).await.map_err(message)?;
+            let user = users::get_by_username(&conn, &name)
+                .await
+                .map_err(message)?;
+            users::set_disabled(&conn, &user, false)
+                .await
+                .map_err(message)?;
             println!("enabled {name}");
         }
         UserCommand::Delete { name } => {
-            let user = users::get_by_username(&conn, &name).await.map_err(message)?;
+            let user = users::get_by_username(&conn, &name)
+                .await
+                .map_err(message)?;
             users::delete(&conn, &user).await.map_err(message)?;
             println!("deleted {name}");
         }

@@ -84,9 +84,12 @@ impl Settings {
             ));
         }
         let addr_text = var("VALET_ADDR").unwrap_or_else(|| "127.0.0.1:8080".into());
-        let addr: SocketAddr = addr_text
-            .parse()
-            .map_err(|_| invalid("VALET_ADDR", format!("{addr_text:?} is not an address like 127.0.0.1:8080")))?;
+        let addr: SocketAddr = addr_text.parse().map_err(|_| {
+            invalid(
+                "VALET_ADDR",
+                format!("{addr_text:?} is not an address like 127.0.0.1:8080"),
+            )
+        })?;
         let issuer = match var("VALET_ISSUER") {
             Some(url) => parse_issuer(&url)?,
             None => format!("http://{addr}"),
@@ -117,7 +120,10 @@ impl Settings {
                 .filter(|s| !s.is_empty())
                 .map(|s| {
                     s.parse::<IpAddr>().map_err(|_| {
-                        invalid("VALET_TRUSTED_PROXIES", format!("{s:?} is not an IP address"))
+                        invalid(
+                            "VALET_TRUSTED_PROXIES",
+                            format!("{s:?} is not an IP address"),
+                        )
                     })
                 })
                 .collect::<Result<_, _>>()?,
@@ -160,7 +166,10 @@ fn seconds(
     if (1..=315_360_000).contains(&value) {
         Ok(value)
     } else {
-        Err(invalid(name, "must be a number of seconds from 1 to 315360000"))
+        Err(invalid(
+            name,
+            "must be a number of seconds from 1 to 315360000",
+        ))
     }
 }
 
@@ -240,7 +249,10 @@ mod tests {
     #[test]
     fn debug_redacts_secrets() {
         let s = settings(&[
-            ("VALET_JWT_SECRET", "0123456789abcdef0123456789abcdef-secret"),
+            (
+                "VALET_JWT_SECRET",
+                "0123456789abcdef0123456789abcdef-secret",
+            ),
             ("VALET_ADMIN_PASSWORD", "hunter2hunter2"),
             ("DATABASE_URL", "postgres://u:dbpass@h/db"),
         ])

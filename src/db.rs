@@ -86,7 +86,11 @@ pub async fn shared_secret(
         created_at: sea_orm::Set(clock::now()),
     };
     Key::insert(candidate)
-        .on_conflict(OnConflict::column(key::Column::Name).do_nothing().to_owned())
+        .on_conflict(
+            OnConflict::column(key::Column::Name)
+                .do_nothing()
+                .to_owned(),
+        )
         .exec_without_returning(db)
         .await?;
     Key::find_by_id(name)

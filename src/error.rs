@@ -36,10 +36,7 @@ impl AppError {
 /// Whether a database error means the database cannot be reached (503) rather
 /// than a bug (500).
 pub fn is_unavailable(err: &DbErr) -> bool {
-    matches!(
-        err,
-        DbErr::Conn(_) | DbErr::ConnectionAcquire(_)
-    ) || {
+    matches!(err, DbErr::Conn(_) | DbErr::ConnectionAcquire(_)) || {
         let text = err.to_string().to_ascii_lowercase();
         [
             "connection refused",
@@ -60,7 +57,10 @@ pub fn is_unavailable(err: &DbErr) -> bool {
 
 /// A unique-constraint violation, the mark of a lost race for a name.
 pub fn is_unique_violation(err: &DbErr) -> bool {
-    matches!(err.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_)))
+    matches!(
+        err.sql_err(),
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+    )
 }
 
 impl From<DbErr> for AppError {

@@ -130,13 +130,14 @@ fn serve(
 ) -> std::io::Result<Server> {
     let server = HttpServer::new(move || {
         let https = state.settings.is_https();
-        let session = SessionMiddleware::builder(CookieSessionStore::default(), session_key.clone())
-            .cookie_name(SESSION_COOKIE.to_owned())
-            .cookie_secure(https)
-            .cookie_http_only(true)
-            .cookie_same_site(SameSite::Lax)
-            .cookie_content_security(CookieContentSecurity::Private)
-            .build();
+        let session =
+            SessionMiddleware::builder(CookieSessionStore::default(), session_key.clone())
+                .cookie_name(SESSION_COOKIE.to_owned())
+                .cookie_secure(https)
+                .cookie_http_only(true)
+                .cookie_same_site(SameSite::Lax)
+                .cookie_content_security(CookieContentSecurity::Private)
+                .build();
         App::new()
             .app_data(state.clone())
             .configure(configure_limits)
@@ -196,7 +197,10 @@ fn security_headers(https: bool) -> DefaultHeaders {
         ))
         .add(("X-Frame-Options", "DENY"));
     if https {
-        headers.add(("Strict-Transport-Security", "max-age=31536000; includeSubDomains"))
+        headers.add((
+            "Strict-Transport-Security",
+            "max-age=31536000; includeSubDomains",
+        ))
     } else {
         headers
     }

@@ -45,7 +45,10 @@ pub async fn create(
         id: Set(Uuid::new_v4().to_string()),
         username: Set(new.username.as_str().to_owned()),
         email: Set(new.email.map(Email::into_inner)),
-        full_name: Set(new.full_name.map(FullName::into_inner).filter(|n| !n.is_empty())),
+        full_name: Set(new
+            .full_name
+            .map(FullName::into_inner)
+            .filter(|n| !n.is_empty())),
         password_hash: Set(hash),
         disabled: Set(new.disabled),
         scopes: Set(new.scopes.to_string()),

@@ -116,7 +116,10 @@ where
             match authenticate(&req, guard).await {
                 Ok(principal) => {
                     req.extensions_mut().insert(principal);
-                    service.call(req).await.map(ServiceResponse::map_into_left_body)
+                    service
+                        .call(req)
+                        .await
+                        .map(ServiceResponse::map_into_left_body)
                 }
                 Err(refusal) => {
                     let response = refuse(&req, guard, refusal);
@@ -190,7 +193,8 @@ async fn from_bearer(state: &AppState, token: &str) -> Result<Principal, Refusal
         .filter(|(_, user)| user.id == claims.sub)
         .ok_or_else(|| Refusal::InvalidToken("the access token has been revoked".into()))?;
     // A scope taken from the user since the token was issued is not honoured.
-    let scopes = crate::domain::ScopeSet::from_stored(&claims.scope).intersection(&user.scope_set());
+    let scopes =
+        crate::domain::ScopeSet::from_stored(&claims.scope).intersection(&user.scope_set());
     Ok(Principal {
         user,
         session,

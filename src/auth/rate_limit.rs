@@ -30,7 +30,10 @@ impl RateLimiter {
             return Ok(());
         }
         let now = Instant::now();
-        let mut seen = self.seen.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut seen = self
+            .seen
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         if seen.len() > PRUNE_ABOVE {
             seen.retain(|_, times| times.back().is_some_and(|t| now - *t < WINDOW));
         }

@@ -60,7 +60,10 @@ pub async fn check_password(
         .await?;
     let password_ok = state
         .hasher
-        .verify(attempt.password, found.as_ref().map(|u| u.password_hash.as_str()))
+        .verify(
+            attempt.password,
+            found.as_ref().map(|u| u.password_hash.as_str()),
+        )
         .await?;
     let event = |detail| Event {
         subject: Some(attempt.username),
@@ -81,7 +84,12 @@ pub async fn check_password(
     if !password_ok {
         audit::record(db, AuditKind::SignInFailed, event("wrong password")).await;
         if record_failure(state, &user, now).await? {
-            audit::record(db, AuditKind::AccountLocked, event("too many failed passwords")).await;
+            audit::record(
+                db,
+                AuditKind::AccountLocked,
+                event("too many failed passwords"),
+            )
+            .await;
         }
         return Err(SignInError::InvalidCredentials);
     }

@@ -112,16 +112,17 @@ impl JwtKeys {
         if token.len() > MAX_TOKEN_LEN {
             return Err(TokenError::Invalid);
         }
-        let data = decode::<AccessClaims>(token, &self.decoding, &self.validation).map_err(|e| {
-            match e.kind() {
+        let data =
+            decode::<AccessClaims>(token, &self.decoding, &self.validation).map_err(|e| match e
+                .kind()
+            {
                 ErrorKind::ExpiredSignature => TokenError::Expired,
                 ErrorKind::ImmatureSignature => TokenError::NotYetValid,
                 ErrorKind::InvalidIssuer | ErrorKind::InvalidAudience => {
                     TokenError::WrongIssuerOrAudience
                 }
                 _ => TokenError::Invalid,
-            }
-        })?;
+            })?;
         let typ = data.header.typ.as_deref().unwrap_or("");
         if !(typ.eq_ignore_ascii_case(ACCESS_TOKEN_TYP)
             || typ.eq_ignore_ascii_case("application/at+jwt"))

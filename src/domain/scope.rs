@@ -35,13 +35,20 @@ impl ScopeSet {
         if raw.is_empty() {
             return Ok(Self::default());
         }
-        raw.split(' ').map(Scope::parse).collect::<Result<_, _>>().map(Self)
+        raw.split(' ')
+            .map(Scope::parse)
+            .collect::<Result<_, _>>()
+            .map(Self)
     }
 
     /// Reads the space-separated form stored in the database, ignoring any
     /// token that would not parse.
     pub fn from_stored(raw: &str) -> Self {
-        Self(raw.split_whitespace().filter_map(|s| Scope::parse(s).ok()).collect())
+        Self(
+            raw.split_whitespace()
+                .filter_map(|s| Scope::parse(s).ok())
+                .collect(),
+        )
     }
 
     pub fn from_list<I: IntoIterator<Item = S>, S: AsRef<str>>(items: I) -> Result<Self, String> {

@@ -54,7 +54,15 @@ mod tests {
 
     #[test]
     fn refuses_empty_long_and_odd_names() {
-        for bad in ["", "has space", "semi;colon", "slash/", "é", "tab\t", "nul\0"] {
+        for bad in [
+            "",
+            "has space",
+            "semi;colon",
+            "slash/",
+            "é",
+            "tab\t",
+            "nul\0",
+        ] {
             assert!(Username::parse(bad).is_err(), "{bad:?}");
         }
         assert!(Username::parse(&"a".repeat(65)).is_err());

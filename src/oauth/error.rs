@@ -38,7 +38,11 @@ impl OAuthError {
     }
 
     pub fn unsupported_grant_type(description: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, "unsupported_grant_type", description)
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "unsupported_grant_type",
+            description,
+        )
     }
 
     pub fn invalid_client(description: impl Into<String>) -> Self {
@@ -78,7 +82,11 @@ impl From<AppError> for OAuthError {
             }
             other => {
                 log::error!("token endpoint failure: {other}");
-                Self::new(StatusCode::INTERNAL_SERVER_ERROR, "server_error", "internal error")
+                Self::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "server_error",
+                    "internal error",
+                )
             }
         }
     }

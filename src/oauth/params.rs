@@ -39,7 +39,9 @@ impl FormParams {
 
     pub fn parse(body: &[u8]) -> Result<Self, OAuthError> {
         if std::str::from_utf8(body).is_err() {
-            return Err(OAuthError::invalid_request("the request body is not valid UTF-8"));
+            return Err(OAuthError::invalid_request(
+                "the request body is not valid UTF-8",
+            ));
         }
         let mut params = HashMap::new();
         for (name, value) in form_urlencoded::parse(body) {

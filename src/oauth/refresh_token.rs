@@ -27,7 +27,10 @@ pub async fn grant(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> 
     let now = clock::now();
     let hash = refresh::hash(presented);
 
-    let Some(stored) = RefreshToken::find_by_id(hash.as_str()).one(&state.db).await? else {
+    let Some(stored) = RefreshToken::find_by_id(hash.as_str())
+        .one(&state.db)
+        .await?
+    else {
         return Err(unusable());
     };
     if stored.used_at.is_some() {

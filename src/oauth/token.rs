@@ -53,10 +53,6 @@ pub struct GrantContext<'a> {
 /// Echoes a client-supplied value in an error message only in a safe,
 /// bounded form.
 fn printable(value: &str) -> String {
-    let clean: String = value
-        .chars()
-        .filter(|c| !c.is_control())
-        .take(64)
-        .collect();
+    let clean: String = value.chars().filter(|c| !c.is_control()).take(64).collect();
     format!("{clean:?}")
 }

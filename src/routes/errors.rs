@@ -15,7 +15,11 @@ pub fn wants_html(req: &HttpRequest) -> bool {
 /// Any route that does not exist: a page for browsers, JSON for the rest.
 pub async fn not_found(req: HttpRequest) -> HttpResponse {
     if wants_html(&req) {
-        simple_page(StatusCode::NOT_FOUND, "Page not found", "There is nothing at this address.")
+        simple_page(
+            StatusCode::NOT_FOUND,
+            "Page not found",
+            "There is nothing at this address.",
+        )
     } else {
         HttpResponse::NotFound()
             .json(json!({"error": "not_found", "error_description": "no such route"}))
@@ -47,10 +51,7 @@ pub fn simple_page(status: StatusCode, title: &str, message: &str) -> HttpRespon
 }
 
 /// A JSON body that does not parse: 400 with what is wrong (413 when too big).
-pub fn json_error(
-    err: actix_web::error::JsonPayloadError,
-    _req: &HttpRequest,
-) -> actix_web::Error {
+pub fn json_error(err: actix_web::error::JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
     use actix_web::error::JsonPayloadError;
     let status = match &err {
         JsonPayloadError::OverflowKnownLength { .. } | JsonPayloadError::Overflow { .. } => {
@@ -75,10 +76,7 @@ pub fn query_error(
 }
 
 /// A path segment that does not parse: 404, as if the route did not exist.
-pub fn path_error(
-    err: actix_web::error::PathError,
-    _req: &HttpRequest,
-) -> actix_web::Error {
+pub fn path_error(err: actix_web::error::PathError, _req: &HttpRequest) -> actix_web::Error {
     let response = HttpResponse::NotFound()
         .json(json!({"error": "not_found", "error_description": err.to_string()}));
     actix_web::error::InternalError::from_response(err, response).into()
