@@ -29,7 +29,7 @@ mod tests {
     #[test]
     fn parses_plain_addresses_and_refuses_junk() {
         assert!(Email::parse("a@b.c").is_ok());
-        for bad in ["", "a", "@b", "a@", "a@b@c", "a b@c", "a@b\n"] {
+        for bad in ["", "a", "@b", "a@", "a@b@c", "a b@c", "a@\u{7}b"] {
             assert!(Email::parse(bad).is_err(), "{bad:?}");
         }
     }
