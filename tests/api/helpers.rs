@@ -3,8 +3,10 @@
 #![allow(dead_code)]
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use reqwest::{Client, Response, StatusCode};
+use sea_orm::ConnectionTrait;
 use serde_json::Value;
 use valet::auth::password::PasswordHasher;
 use valet::config::Settings;
@@ -21,7 +23,79 @@ pub struct TestApp {
     pub client: Client,
     pub db: sea_orm::DatabaseConnection,
     pub settings: Settings,
-    _dir: tempfile::TempDir,
+    pub database: Arc<TestDatabase>,
+    vars: HashMap<String, String>,
+}
+
+/// A fresh database for one test: SQLite in a temp dir, or, when
+/// `VALET_TEST_DATABASE_URL` names a PostgreSQL server, a new database on it
+/// that is dropped when the last app using it is dropped.
+pub enum TestDatabase {
+    Sqlite(tempfile::TempDir),
+    Postgres { server_url: String, name: String },
+}
+
+impl TestDatabase {
+    pub async fn create() -> Self {
+        match std::env::var("VALET_TEST_DATABASE_URL") {
+            Ok(server_url) if !server_url.is_empty() => {
+                let name = format!("valet_test_{}", uuid::Uuid::new_v4().simple());
+                let server = sea_orm::Database::connect(&server_url)
+                    .await
+                    .expect("VALET_TEST_DATABASE_URL answers");
+                server
+                    .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+                    .await
+                    .expect("test database created");
+                server.close().await.ok();
+                Self::Postgres { server_url, name }
+            }
+            _ => Self::Sqlite(tempfile::tempdir().expect("temp dir")),
+        }
+    }
+
+    pub fn url(&self) -> String {
+        match self {
+            Self::Sqlite(dir) => format!("sqlite://{}/valet.db?mode=rwc", dir.path().display()),
+            Self::Postgres { server_url, name } => {
+                let base = server_url
+                    .rsplit_once('/')
+                    .map_or(server_url.as_str(), |(b, _)| b);
+                format!("{base}/{name}")
+            }
+        }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        matches!(self, Self::Postgres { .. })
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        let Self::Postgres { server_url, name } = self else {
+            return;
+        };
+        let (server_url, name) = (server_url.clone(), name.clone());
+        // Drop runs inside the test's runtime: use a thread with its own.
+        let _ = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            runtime.block_on(async {
+                if let Ok(server) = sea_orm::Database::connect(&server_url).await {
+                    let _ = server
+                        .execute_unprepared(&format!(
+                            "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
+                        ))
+                        .await;
+                    let _ = server.close().await;
+                }
+            });
+        })
+        .join();
+    }
 }
 
 /// The app with test defaults: bcrypt cost 4, no rate limit, a known admin.
@@ -31,12 +105,9 @@ pub async fn spawn_app() -> TestApp {
 
 /// The app with some settings overridden, e.g. `("VALET_ACCESS_TOKEN_TTL", "2")`.
 pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let database = Arc::new(TestDatabase::create().await);
     let mut vars: HashMap<String, String> = HashMap::from([
-        (
-            "DATABASE_URL".into(),
-            format!("sqlite://{}/valet.db?mode=rwc", dir.path().display()),
-        ),
+        ("DATABASE_URL".into(), database.url()),
         ("VALET_ADDR".into(), "127.0.0.1:0".into()),
         ("VALET_ISSUER".into(), "http://valet.test".into()),
         ("VALET_BCRYPT_COST".into(), "4".into()),
@@ -47,6 +118,10 @@ pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
     for (k, v) in overrides {
         vars.insert((*k).to_owned(), (*v).to_owned());
     }
+    start(database, vars).await
+}
+
+async fn start(database: Arc<TestDatabase>, vars: HashMap<String, String>) -> TestApp {
     let settings = Settings::from_lookup(|k| vars.get(k).cloned()).expect("test settings");
     let app = Application::build(settings.clone())
         .await
@@ -65,11 +140,18 @@ pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
         client,
         db,
         settings,
-        _dir: dir,
+        database,
+        vars,
     }
 }
 
 impl TestApp {
+    /// A second instance of valet on the same database and settings, as a
+    /// second machine behind a load balancer would run it.
+    pub async fn spawn_second_instance(&self) -> TestApp {
+        start(Arc::clone(&self.database), self.vars.clone()).await
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }
