@@ -6,6 +6,8 @@ mod cli;
 mod config;
 mod guard;
 mod health;
+mod instances;
 mod password_grant;
+mod process;
 mod refresh_grant;
 mod token_endpoint;
