@@ -38,7 +38,15 @@ pub enum TestDatabase {
 impl TestDatabase {
     pub async fn create() -> Self {
         match std::env::var("VALET_TEST_DATABASE_URL") {
-            Ok(server_url) if !server_url.is_empty() => {
+            Ok(server_url) if !server_url.is_empty() => Self::create_on_server(server_url).await,
+            _ => Self::Sqlite(tempfile::tempdir().expect("temp dir")),
+        }
+    }
+
+    /// A new database on the PostgreSQL server at `server_url`.
+    pub async fn create_on_server(server_url: String) -> Self {
+        {
+            {
                 let name = format!("valet_test_{}", uuid::Uuid::new_v4().simple());
                 let server = sea_orm::Database::connect(&server_url)
                     .await
@@ -50,7 +58,6 @@ impl TestDatabase {
                 server.close().await.ok();
                 Self::Postgres { server_url, name }
             }
-            _ => Self::Sqlite(tempfile::tempdir().expect("temp dir")),
         }
     }
 
@@ -105,7 +112,12 @@ pub async fn spawn_app() -> TestApp {
 
 /// The app with some settings overridden, e.g. `("VALET_ACCESS_TOKEN_TTL", "2")`.
 pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
-    let database = Arc::new(TestDatabase::create().await);
+    spawn_app_in(TestDatabase::create().await, overrides).await
+}
+
+/// The app on a database the test made itself.
+pub async fn spawn_app_in(database: TestDatabase, overrides: &[(&str, &str)]) -> TestApp {
+    let database = Arc::new(database);
     let mut vars: HashMap<String, String> = HashMap::from([
         ("DATABASE_URL".into(), database.url()),
         ("VALET_ADDR".into(), "127.0.0.1:0".into()),

@@ -4,6 +4,7 @@ mod helpers;
 
 mod cli;
 mod config;
+mod faults;
 mod guard;
 mod health;
 mod instances;
