@@ -2,6 +2,8 @@
 //! grant, and the error JSON of §5.2.
 pub mod client;
 pub mod error;
+#[cfg(test)]
+mod fuzz_tests;
 pub mod lifecycle;
 pub mod params;
 pub mod password;

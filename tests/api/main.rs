@@ -2,6 +2,7 @@
 //! with a fresh database.
 mod helpers;
 
+mod bad_input;
 mod cli;
 mod config;
 mod faults;
