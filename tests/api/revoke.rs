@@ -237,3 +237,23 @@ async fn revoke_answers_only_post() {
 
     assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
 }
+
+#[tokio::test]
+async fn a_revocation_that_ends_a_session_is_audited_once() {
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    use valet::entities::{audit_event, prelude::AuditEvent};
+    let app = spawn_app().await;
+    let (access, _) = admin_tokens(&app).await;
+    let sign_outs = || {
+        AuditEvent::find()
+            .filter(audit_event::Column::Kind.eq("sign_out"))
+            .filter(audit_event::Column::Subject.eq(ADMIN_USERNAME))
+            .count(&app.db)
+    };
+    assert_eq!(sign_outs().await.unwrap(), 0);
+
+    assert_revoke_ok(revoke(&app, &[("token", &access)]).await).await;
+    assert_revoke_ok(revoke(&app, &[("token", &access)]).await).await;
+
+    assert_eq!(sign_outs().await.unwrap(), 1);
+}
