@@ -58,6 +58,7 @@ impl Application {
                 log::warn!("could not prepare the dummy hash: {e}");
             }
         });
+        crate::auth::purge::spawn(state.db.clone());
 
         let listener = TcpListener::bind(state.settings.addr)
             .map_err(|e| format!("cannot listen on {}: {e}", state.settings.addr))?;

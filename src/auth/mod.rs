@@ -4,6 +4,7 @@ pub mod csrf;
 pub mod middleware;
 pub mod password;
 pub mod principal;
+pub mod purge;
 pub mod rate_limit;
 pub mod refresh;
 pub mod sessions;

@@ -108,14 +108,25 @@ impl JwtKeys {
     /// Verifies signature (HS256 only), `typ`, `iss`, `aud`, `exp` and `nbf`
     /// (RFC 9068 §4). Says nothing about the session; the guard checks that.
     pub fn validate(&self, token: &str) -> Result<AccessClaims, TokenError> {
+        self.decode_with(token, &self.validation)
+    }
+
+    /// Like [`validate`](Self::validate) but accepts a token past its `exp`:
+    /// for revocation (RFC 7009 §2.1), where an expired token still names
+    /// the session to end.
+    pub fn validate_allowing_expired(&self, token: &str) -> Result<AccessClaims, TokenError> {
+        let mut validation = self.validation.clone();
+        validation.validate_exp = false;
+        self.decode_with(token, &validation)
+    }
+
+    fn decode_with(&self, token: &str, validation: &Validation) -> Result<AccessClaims, TokenError> {
         use jsonwebtoken::errors::ErrorKind;
         if token.len() > MAX_TOKEN_LEN {
             return Err(TokenError::Invalid);
         }
-        let data =
-            decode::<AccessClaims>(token, &self.decoding, &self.validation).map_err(|e| match e
-                .kind()
-            {
+        let data = decode::<AccessClaims>(token, &self.decoding, validation).map_err(|e| {
+            match e.kind() {
                 ErrorKind::ExpiredSignature => TokenError::Expired,
                 ErrorKind::ImmatureSignature => TokenError::NotYetValid,
                 ErrorKind::InvalidIssuer | ErrorKind::InvalidAudience => {

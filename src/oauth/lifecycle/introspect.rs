@@ -1,0 +1,136 @@
+//! `POST /introspect`: token introspection (RFC 7662) for resource servers.
+//! The guard has already checked that the caller holds a Bearer token with
+//! scope `introspect` (RFC 7662 §2.1, SPEC §4).
+use actix_web::http::header;
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde::Serialize;
+
+use super::{recognise, Expiry, Presented};
+use crate::auth::sessions;
+use crate::auth::tokens::AccessClaims;
+use crate::clock;
+use crate::domain::ScopeSet;
+use crate::entities::refresh_token;
+use crate::oauth::params::FormParams;
+use crate::oauth::OAuthError;
+use crate::state::AppState;
+
+/// RFC 7662 §2.2: the token's metadata. An inactive token is only
+/// `{"active": false}`, whatever made it inactive (§2.2, §4).
+#[derive(Debug, Default, Serialize)]
+pub struct Introspection {
+    pub active: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token_type: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exp: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub iat: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nbf: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sub: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub aud: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub iss: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub jti: Option<String>,
+    /// The session (SPEC §3) the token belongs to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sid: Option<String>,
+}
+
+impl Introspection {
+    fn inactive() -> Self {
+        Self::default()
+    }
+}
+
+/// RFC 7662 §2.1: `token` and an optional `token_type_hint`. Accepts access
+/// and refresh tokens. A token is active when it checks out (signature and
+/// claims, or an unused, unexpired refresh token), its session is live and
+/// its user exists and is enabled — the same test the guard applies.
+pub async fn post_introspect(
+    req: HttpRequest,
+    body: web::Bytes,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, OAuthError> {
+    let params = FormParams::from_request(&req, &body)?;
+    let token = params.required("token")?;
+    let hint = params.get("token_type_hint");
+    let answer = match recognise(&state, token, hint, Expiry::Enforce).await? {
+        Some(Presented::Access(claims)) => introspect_access(&state, claims).await?,
+        Some(Presented::Refresh(row)) => introspect_refresh(&state, row).await?,
+        None => Introspection::inactive(),
+    };
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .insert_header((header::PRAGMA, "no-cache"))
+        .json(answer))
+}
+
+/// An access token whose JWT validated: active when its session is live and
+/// belongs to its `sub`. The scope is what the guard would honour: the
+/// token's scope less what was taken from the user since.
+async fn introspect_access(
+    state: &AppState,
+    claims: AccessClaims,
+) -> Result<Introspection, OAuthError> {
+    let Some((_, user)) = sessions::find_live(&state.db, &claims.sid)
+        .await?
+        .filter(|(_, user)| user.id == claims.sub)
+    else {
+        return Ok(Introspection::inactive());
+    };
+    let scope = ScopeSet::from_stored(&claims.scope).intersection(&user.scope_set());
+    Ok(Introspection {
+        active: true,
+        scope: Some(scope.to_string()),
+        client_id: claims.client_id,
+        username: Some(user.username),
+        token_type: Some("Bearer"),
+        exp: Some(claims.exp),
+        iat: Some(claims.iat),
+        nbf: Some(claims.nbf),
+        sub: Some(claims.sub),
+        aud: Some(claims.aud),
+        iss: Some(claims.iss),
+        jti: Some(claims.jti),
+        sid: Some(claims.sid),
+    })
+}
+
+/// A stored refresh token: active when unused, unexpired and its session
+/// live. Never shows the stored hash.
+async fn introspect_refresh(
+    state: &AppState,
+    row: refresh_token::Model,
+) -> Result<Introspection, OAuthError> {
+    if row.used_at.is_some() || row.expires_at <= clock::now() {
+        return Ok(Introspection::inactive());
+    }
+    let Some((session, user)) = sessions::find_live(&state.db, &row.session_id).await? else {
+        return Ok(Introspection::inactive());
+    };
+    let scope = ScopeSet::from_stored(&row.scope).intersection(&user.scope_set());
+    Ok(Introspection {
+        active: true,
+        scope: Some(scope.to_string()),
+        client_id: session.client_id,
+        username: Some(user.username),
+        token_type: Some("refresh_token"),
+        exp: Some(row.expires_at),
+        iat: Some(row.created_at),
+        sub: Some(user.id),
+        iss: Some(state.settings.issuer.clone()),
+        sid: Some(session.id),
+        ..Introspection::default()
+    })
+}

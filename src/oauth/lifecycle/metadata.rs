@@ -1,0 +1,101 @@
+//! `GET /.well-known/oauth-authorization-server`: authorization server
+//! metadata (RFC 8414 §2, §3), every URL built from `VALET_ISSUER`.
+use actix_web::http::header;
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde::Serialize;
+
+use crate::state::AppState;
+use crate::users::ADMIN_SCOPES;
+
+/// Scopes valet itself gives meaning to: the admin scopes (SPEC §1) and
+/// `introspect` (SPEC §4). Other scopes may be granted to users but are not
+/// advertised (RFC 8414 §2 allows leaving some out).
+pub fn builtin_scopes() -> Vec<&'static str> {
+    ADMIN_SCOPES.iter().copied().chain(["introspect"]).collect()
+}
+
+/// RFC 8414 §2. `authorization_endpoint` is left out: no grant valet
+/// supports uses it, and `response_types_supported` is empty accordingly.
+#[derive(Debug, Serialize)]
+pub struct ServerMetadata {
+    pub issuer: String,
+    pub token_endpoint: String,
+    pub revocation_endpoint: String,
+    pub introspection_endpoint: String,
+    pub grant_types_supported: [&'static str; 2],
+    pub response_types_supported: [&'static str; 0],
+    pub scopes_supported: Vec<&'static str>,
+    /// Every client is public (SPEC §3): `none`, or HTTP Basic with an
+    /// empty secret as some client libraries send it.
+    pub token_endpoint_auth_methods_supported: [&'static str; 2],
+    pub revocation_endpoint_auth_methods_supported: [&'static str; 2],
+    /// RFC 8414 §2 allows an access token type here: the caller sends a
+    /// Bearer token with scope `introspect`.
+    pub introspection_endpoint_auth_methods_supported: [&'static str; 1],
+}
+
+impl ServerMetadata {
+    pub fn for_issuer(issuer: &str) -> Self {
+        let url = |path: &str| format!("{issuer}{path}");
+        let client_auth = ["none", "client_secret_basic"];
+        Self {
+            issuer: issuer.to_owned(),
+            token_endpoint: url("/token"),
+            revocation_endpoint: url("/revoke"),
+            introspection_endpoint: url("/introspect"),
+            grant_types_supported: ["password", "refresh_token"],
+            response_types_supported: [],
+            scopes_supported: builtin_scopes(),
+            token_endpoint_auth_methods_supported: client_auth,
+            revocation_endpoint_auth_methods_supported: client_auth,
+            introspection_endpoint_auth_methods_supported: ["Bearer"],
+        }
+    }
+}
+
+/// RFC 8414 §3.2: 200 with `application/json`. The document changes only
+/// with the configuration, so it may be cached for a while.
+pub async fn get_metadata(state: web::Data<AppState>) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
+        .json(ServerMetadata::for_issuer(&state.settings.issuer))
+}
+
+/// RFC 8414 §3.1: for an issuer with a path, e.g. `https://h/tenant`, the
+/// document is at `/.well-known/oauth-authorization-server/tenant`. Any
+/// other path after the well-known name is not found.
+pub async fn get_metadata_for_path(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    issuer_path: web::Path<String>,
+) -> HttpResponse {
+    if issuer_path_of(&state.settings.issuer) == Some(issuer_path.as_str()) {
+        get_metadata(state).await
+    } else {
+        crate::routes::errors::not_found(req).await
+    }
+}
+
+/// The path of an issuer URL without its leading `/`, if it has one.
+fn issuer_path_of(issuer: &str) -> Option<&str> {
+    let after_scheme = issuer.split_once("://").map_or(issuer, |(_, rest)| rest);
+    after_scheme
+        .split_once('/')
+        .map(|(_, path)| path.trim_end_matches('/'))
+        .filter(|path| !path.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::issuer_path_of;
+
+    #[test]
+    fn the_issuer_path_is_what_follows_the_host() {
+        assert_eq!(issuer_path_of("https://auth.example.com"), None);
+        assert_eq!(
+            issuer_path_of("https://auth.example.com/tenant"),
+            Some("tenant")
+        );
+        assert_eq!(issuer_path_of("http://h:8080/a/b"), Some("a/b"));
+    }
+}

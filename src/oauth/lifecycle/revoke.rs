@@ -1,0 +1,86 @@
+//! `POST /revoke`: token revocation (RFC 7009). Revoking either kind of
+//! token ends the session it belongs to, so the access token, every refresh
+//! token and the browser cookie of that sign-in stop working (SPEC §4).
+use actix_web::http::header;
+use actix_web::{web, HttpRequest, HttpResponse};
+use sea_orm::EntityTrait;
+
+use super::{recognise, Expiry, Presented};
+use crate::audit::{self, AuditKind, Event};
+use crate::auth::sessions;
+use crate::entities::prelude::{Session, User};
+use crate::net::client_ip;
+use crate::oauth::params::FormParams;
+use crate::oauth::{client, OAuthError};
+use crate::state::AppState;
+
+/// RFC 7009 §2.1: `token` and an optional `token_type_hint`, the client
+/// identified as at the token endpoint. §2.2: 200 with an empty body for
+/// every well-formed request, also when the token is unknown, expired or
+/// already revoked, so the answer reveals nothing about the token.
+pub async fn post_revoke(
+    req: HttpRequest,
+    body: web::Bytes,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, OAuthError> {
+    let params = FormParams::from_request(&req, &body)?;
+    let client_id = client::identify(&req, &params)?;
+    let token = params.required("token")?;
+    let hint = params.get("token_type_hint");
+
+    let session_id = match recognise(&state, token, hint, Expiry::Ignore).await? {
+        Some(Presented::Access(claims)) => Some(claims.sid),
+        Some(Presented::Refresh(row)) => Some(row.session_id),
+        None => None,
+    };
+    if let Some(session_id) = session_id {
+        end_session(&state, &session_id, client_id.as_deref(), &req).await?;
+    }
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .insert_header((header::PRAGMA, "no-cache"))
+        .finish())
+}
+
+/// Revokes the session a presented token belongs to. RFC 7009 §2.1: a
+/// token issued to another client is refused (`invalid_grant`, as RFC 6749
+/// §5.2 names a grant "issued to another client"); a request without a
+/// client id is a public client that may revoke its own token.
+async fn end_session(
+    state: &AppState,
+    session_id: &str,
+    client_id: Option<&str>,
+    req: &HttpRequest,
+) -> Result<(), OAuthError> {
+    let Some((session, user)) = Session::find_by_id(session_id)
+        .find_also_related(User)
+        .one(&state.db)
+        .await?
+    else {
+        // Already purged: nothing left to end.
+        return Ok(());
+    };
+    if let (Some(bound), Some(given)) = (session.client_id.as_deref(), client_id) {
+        if bound != given {
+            return Err(OAuthError::invalid_grant(
+                "the token was issued to another client",
+            ));
+        }
+    }
+    if sessions::revoke(&state.db, &session.id).await? {
+        let ip = client_ip(req, &state.settings).map(|ip| ip.to_string());
+        audit::record(
+            &state.db,
+            AuditKind::SignOut,
+            Event {
+                subject: user.as_ref().map(|u| u.username.as_str()),
+                ip: ip.as_deref(),
+                client_id: session.client_id.as_deref(),
+                detail: "session ended by token revocation (RFC 7009)",
+                ..Event::default()
+            },
+        )
+        .await;
+    }
+    Ok(())
+}

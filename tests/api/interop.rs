@@ -1,0 +1,231 @@
+//! valet driven by a third-party OAuth 2.0 client: the `oauth2` crate
+//! (ramosbugs/oauth2-rs), configured from valet's RFC 8414 metadata.
+//!
+//! The crate refuses non-https revocation and introspection URLs (RFC 7009
+//! §2, RFC 7662 §4), so the app runs under an `https://valet.test` issuer
+//! and the HTTP transport handed to the crate plays the TLS-terminating
+//! proxy: it forwards `https://valet.test/...` to the test server. The
+//! crate's own reqwest integration is off (it would pull reqwest 0.12 and a
+//! TLS stack); the transport is an `AsyncHttpClient` closure over the
+//! reqwest 0.13 the tests already use.
+use std::future::Future;
+use std::pin::Pin;
+
+use oauth2::basic::{
+    BasicClient, BasicErrorResponseType, BasicTokenIntrospectionResponse, BasicTokenType,
+};
+use oauth2::{
+    ClientId, ClientSecret, HttpClientError, HttpRequest, HttpResponse, IntrospectionUrl,
+    RequestTokenError, ResourceOwnerPassword, ResourceOwnerUsername, RevocationUrl, Scope,
+    StandardRevocableToken, TokenIntrospectionResponse, TokenResponse, TokenUrl,
+};
+use reqwest::StatusCode;
+use serde_json::Value;
+
+use crate::helpers::{TestApp, ADMIN_PASSWORD, ADMIN_USERNAME};
+use crate::lifecycle_helpers::{introspector_token, spawn_lifecycle_app};
+
+const ISSUER: &str = "https://valet.test";
+
+type TransportError = HttpClientError<reqwest::Error>;
+type TransportFuture = Pin<Box<dyn Future<Output = Result<HttpResponse, TransportError>> + Send>>;
+
+/// An `oauth2` HTTP client that sends requests for [`ISSUER`] to the test
+/// app, optionally with the caller's own Bearer token (how a resource server
+/// authenticates to valet's introspection endpoint).
+fn transport(app: &TestApp, bearer: Option<String>) -> impl Fn(HttpRequest) -> TransportFuture {
+    let client = reqwest::Client::new();
+    let base = app.address.clone();
+    move |request: HttpRequest| {
+        let client = client.clone();
+        let base = base.clone();
+        let bearer = bearer.clone();
+        Box::pin(async move {
+            let url = request.uri().to_string();
+            let path = url
+                .strip_prefix(ISSUER)
+                .ok_or_else(|| HttpClientError::Other(format!("unexpected host in {url}")))?;
+            let (parts, body) = request.into_parts();
+            let mut outgoing = client
+                .request(parts.method, format!("{base}{path}"))
+                .headers(parts.headers)
+                .body(body);
+            if let Some(token) = bearer {
+                outgoing = outgoing.bearer_auth(token);
+            }
+            let response = outgoing.send().await.map_err(Box::new)?;
+            let mut builder = oauth2::http::Response::builder().status(response.status());
+            for (name, value) in response.headers() {
+                builder = builder.header(name, value);
+            }
+            let body = response.bytes().await.map_err(Box::new)?;
+            builder.body(body.to_vec()).map_err(HttpClientError::Http)
+        }) as TransportFuture
+    }
+}
+
+/// The app under an https issuer, and its RFC 8414 metadata as the client
+/// would discover it.
+async fn discover() -> (TestApp, Value) {
+    let app = spawn_lifecycle_app(&[("VALET_ISSUER", ISSUER)]).await;
+    let response = app.get("/.well-known/oauth-authorization-server").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let metadata: Value = response.json().await.unwrap();
+    assert_eq!(metadata["issuer"], ISSUER);
+    (app, metadata)
+}
+
+fn endpoint(metadata: &Value, field: &str) -> String {
+    metadata[field].as_str().expect(field).to_owned()
+}
+
+#[tokio::test]
+async fn the_oauth2_crate_signs_in_refreshes_and_revokes() {
+    let (app, metadata) = discover().await;
+    let http = transport(&app, None);
+    // A public client authenticating with HTTP Basic and an empty secret.
+    let client = BasicClient::new(ClientId::new("mobile".into()))
+        .set_client_secret(ClientSecret::new(String::new()))
+        .set_token_uri(TokenUrl::new(endpoint(&metadata, "token_endpoint")).unwrap())
+        .set_revocation_url(
+            RevocationUrl::new(endpoint(&metadata, "revocation_endpoint")).unwrap(),
+        );
+    let username = ResourceOwnerUsername::new(ADMIN_USERNAME.into());
+    let password = ResourceOwnerPassword::new(ADMIN_PASSWORD.into());
+
+    // RFC 6749 §4.3: the password grant.
+    let first = client
+        .exchange_password(&username, &password)
+        .add_scope(Scope::new("users:read".into()))
+        .request_async(&http)
+        .await
+        .expect("password grant");
+    assert_eq!(first.token_type(), &BasicTokenType::Bearer);
+    assert_eq!(first.expires_in().map(|d| d.as_secs()), Some(900));
+    assert_eq!(first.scopes(), Some(&vec![Scope::new("users:read".into())]));
+    let me = app.get_me(first.access_token().secret()).await;
+    assert_eq!(me.status(), StatusCode::OK);
+    assert_eq!(
+        me.json::<Value>().await.unwrap()["username"],
+        ADMIN_USERNAME
+    );
+
+    // RFC 6749 §6: refresh, which rotates the refresh token.
+    let first_refresh = first.refresh_token().expect("a refresh token").clone();
+    let second = client
+        .exchange_refresh_token(&first_refresh)
+        .request_async(&http)
+        .await
+        .expect("refresh grant");
+    assert_ne!(
+        second.access_token().secret(),
+        first.access_token().secret()
+    );
+    let second_refresh = second.refresh_token().expect("a new refresh token").clone();
+    assert_ne!(second_refresh.secret(), first_refresh.secret());
+    assert_eq!(
+        app.get_me(second.access_token().secret()).await.status(),
+        StatusCode::OK
+    );
+
+    // RFC 7009: revoke the refresh token; the whole session ends.
+    let revocable: StandardRevocableToken = second_refresh.clone().into();
+    client
+        .revoke_token(revocable)
+        .expect("https revocation URL")
+        .request_async(&http)
+        .await
+        .expect("revocation");
+    assert_eq!(
+        app.get_me(second.access_token().secret()).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let after = client
+        .exchange_refresh_token(&second_refresh)
+        .request_async(&http)
+        .await;
+    assert_invalid_grant(after);
+}
+
+#[tokio::test]
+async fn a_wrong_password_surfaces_as_the_crates_invalid_grant() {
+    let (app, metadata) = discover().await;
+    let http = transport(&app, None);
+    let client = BasicClient::new(ClientId::new("mobile".into()))
+        .set_token_uri(TokenUrl::new(endpoint(&metadata, "token_endpoint")).unwrap());
+
+    let result = client
+        .exchange_password(
+            &ResourceOwnerUsername::new(ADMIN_USERNAME.into()),
+            &ResourceOwnerPassword::new("not-the-password".into()),
+        )
+        .request_async(&http)
+        .await;
+
+    assert_invalid_grant(result);
+}
+
+#[tokio::test]
+async fn the_oauth2_crate_reads_valet_introspection_answers() {
+    let (app, metadata) = discover().await;
+    let tokens = app.tokens_for(ADMIN_USERNAME, ADMIN_PASSWORD).await;
+    let access = oauth2::AccessToken::new(tokens["access_token"].as_str().unwrap().into());
+    // A resource server: authenticates with its own token holding `introspect`.
+    let http = transport(&app, Some(introspector_token(&app).await));
+    let resource_server = BasicClient::new(ClientId::new("orders-api".into()))
+        .set_introspection_url(
+            IntrospectionUrl::new(endpoint(&metadata, "introspection_endpoint")).unwrap(),
+        );
+
+    let active: BasicTokenIntrospectionResponse = resource_server
+        .introspect(&access)
+        .request_async(&http)
+        .await
+        .expect("introspection");
+
+    assert!(active.active());
+    assert_eq!(active.username(), Some(ADMIN_USERNAME));
+    assert_eq!(active.token_type(), Some(&BasicTokenType::Bearer));
+    assert_eq!(active.iss(), Some(ISSUER));
+    assert_eq!(active.aud(), Some(&vec![ISSUER.to_owned()]));
+    let scopes: Vec<String> = active
+        .scopes()
+        .unwrap()
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    assert_eq!(scopes, ["admin", "users:read", "users:write"]);
+    assert!(active.exp().unwrap() > active.iat().unwrap());
+
+    let revoked = reqwest::Client::new()
+        .post(app.url("/revoke"))
+        .form(&[("token", access.secret().as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(revoked.status(), StatusCode::OK);
+    let inactive = resource_server
+        .introspect(&access)
+        .request_async(&http)
+        .await
+        .expect("introspection");
+    assert!(!inactive.active());
+    assert_eq!(inactive.username(), None);
+}
+
+/// The crate's typed RFC 6749 §5.2 error, code `invalid_grant`.
+fn assert_invalid_grant<T: std::fmt::Debug>(
+    result: Result<T, RequestTokenError<TransportError, oauth2::basic::BasicErrorResponse>>,
+) {
+    match result {
+        Err(RequestTokenError::ServerResponse(error)) => {
+            assert_eq!(
+                error.error(),
+                &BasicErrorResponseType::InvalidGrant,
+                "{error:?}"
+            );
+            assert!(error.error_description().is_some());
+        }
+        other => panic!("expected the server's invalid_grant, got {other:?}"),
+    }
+}
