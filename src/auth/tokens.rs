@@ -120,19 +120,25 @@ impl JwtKeys {
         self.decode_with(token, &validation)
     }
 
-    fn decode_with(&self, token: &str, validation: &Validation) -> Result<AccessClaims, TokenError> {
+    fn decode_with(
+        &self,
+        token: &str,
+        validation: &Validation,
+    ) -> Result<AccessClaims, TokenError> {
         use jsonwebtoken::errors::ErrorKind;
         if token.len() > MAX_TOKEN_LEN {
             return Err(TokenError::Invalid);
         }
-        let data = decode::<AccessClaims>(token, &self.decoding, validation).map_err(|e| {
-            match e.kind() {
-                ErrorKind::ExpiredSignature => TokenError::Expired,
-                ErrorKind::ImmatureSignature => TokenError::NotYetValid,
-                ErrorKind::InvalidIssuer | ErrorKind::InvalidAudience => {
-                    TokenError::WrongIssuerOrAudience
+        let data =
+            decode::<AccessClaims>(token, &self.decoding, validation).map_err(|e| {
+                match e.kind() {
+                    ErrorKind::ExpiredSignature => TokenError::Expired,
+                    ErrorKind::ImmatureSignature => TokenError::NotYetValid,
+                    ErrorKind::InvalidIssuer | ErrorKind::InvalidAudience => {
+                        TokenError::WrongIssuerOrAudience
+                    }
+                    _ => TokenError::Invalid,
                 }
-                _ => TokenError::Invalid,
             })?;
         let typ = data.header.typ.as_deref().unwrap_or("");
         if !(typ.eq_ignore_ascii_case(ACCESS_TOKEN_TYP)
