@@ -5,6 +5,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use crate::audit::{self, AuditKind, Event};
 use crate::clock;
+use crate::domain::Username;
 use crate::entities::prelude::User;
 use crate::entities::user;
 use crate::error::AppError;
@@ -54,10 +55,18 @@ pub async fn check_password(
     attempt: &Attempt<'_>,
 ) -> Result<user::Model, SignInError> {
     let db = &state.db;
-    let found = User::find()
-        .filter(user::Column::Username.eq(attempt.username))
-        .one(db)
-        .await?;
+    // A name that cannot exist is not looked up (PostgreSQL refuses NUL
+    // bytes), but it still costs one bcrypt verification below.
+    let username = Username::parse(attempt.username).ok();
+    let found = match &username {
+        Some(name) => {
+            User::find()
+                .filter(user::Column::Username.eq(name.as_str()))
+                .one(db)
+                .await?
+        }
+        None => None,
+    };
     let password_ok = state
         .hasher
         .verify(
@@ -66,7 +75,7 @@ pub async fn check_password(
         )
         .await?;
     let event = |detail| Event {
-        subject: Some(attempt.username),
+        subject: username.as_ref().map(Username::as_str),
         ip: attempt.ip,
         client_id: attempt.client_id,
         detail,
