@@ -6,6 +6,7 @@ mod cli;
 mod config;
 mod guard;
 mod health;
+mod pages;
 mod password_grant;
 mod refresh_grant;
 mod token_endpoint;
