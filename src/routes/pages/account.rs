@@ -97,6 +97,12 @@ impl AccountPage {
     ) -> Result<Self, PageError> {
         let user = &principal.user;
         let live = sessions::list_live(&state.db, &user.id).await?;
+        let mut rows: Vec<SessionRow> = live
+            .iter()
+            .map(|s| SessionRow::new(s, &principal.session.id))
+            .collect();
+        // This browser first, then newest first (the order of `list_live`).
+        rows.sort_by_key(|row| !row.current);
         Ok(Self {
             nav: Nav::new(principal, session)?,
             profile: Profile {
@@ -105,10 +111,7 @@ impl AccountPage {
                 email: user.email.clone().filter(|e| !e.is_empty()),
                 scopes: user.scope_set().to_vec(),
             },
-            sessions: live
-                .iter()
-                .map(|s| SessionRow::new(s, &principal.session.id))
-                .collect(),
+            sessions: rows,
             flash: flash::take(session),
             errors,
         })

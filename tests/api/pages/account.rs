@@ -23,11 +23,11 @@ async fn the_account_page_shows_the_profile_and_every_live_session() {
     assert!(html.contains("<dd>alice</dd>"), "{html}");
     assert!(html.contains(r#"<span class="chip">me</span>"#), "{html}");
     assert!(
-        html.contains("This browser <span class=\"badge\">current</span>"),
+        html.contains("<span>This browser <span class=\"badge\">current</span></span>"),
         "{html}"
     );
     assert!(
-        html.contains(r#"<td data-label="Session">App</td>"#),
+        html.contains(r#"<td data-label="Session"><span>App</span></td>"#),
         "{html}"
     );
     assert_eq!(html.matches("/end\">").count(), 2, "{html}");

@@ -41,7 +41,7 @@ async fn signing_in_lands_on_the_local_next_page_and_opens_a_browser_session() {
 
     let html = browser.account_page().await;
     assert!(
-        html.contains("Signed in as <strong>alice</strong>"),
+        html.contains("Signed in as </span><strong>alice</strong>"),
         "{html}"
     );
     let sessions = Session::find()
@@ -315,7 +315,7 @@ async fn signing_in_again_as_someone_else_ends_the_earlier_session() {
     assert!(browser
         .account_page()
         .await
-        .contains("Signed in as <strong>bob</strong>"));
+        .contains("Signed in as </span><strong>bob</strong>"));
     let live = Session::find()
         .filter(session::Column::RevokedAt.is_null())
         .all(&app.db)
