@@ -85,9 +85,7 @@ impl TestApp {
             scopes: ScopeSet::parse(scopes).unwrap(),
             disabled: false,
         };
-        users::create(&self.db, &hasher, new)
-            .await
-            .expect("user created");
+        users::create(&self.db, &hasher, new).await.expect("user created");
     }
 
     /// `POST /token` with a form body.
@@ -101,11 +99,7 @@ impl TestApp {
     }
 
     /// `POST /token` with a raw body and content type.
-    pub async fn post_token_raw(
-        &self,
-        content_type: &str,
-        body: impl Into<reqwest::Body>,
-    ) -> Response {
+    pub async fn post_token_raw(&self, content_type: &str, body: impl Into<reqwest::Body>) -> Response {
         self.client
             .post(self.url("/token"))
             .header("Content-Type", content_type)
@@ -127,20 +121,13 @@ impl TestApp {
     /// A successful password grant's JSON; panics if it fails.
     pub async fn tokens_for(&self, username: &str, password: &str) -> Value {
         let response = self.password_grant(username, password).await;
-        assert_eq!(
-            response.status(),
-            StatusCode::OK,
-            "password grant for {username}"
-        );
+        assert_eq!(response.status(), StatusCode::OK, "password grant for {username}");
         response.json().await.unwrap()
     }
 
     pub async fn refresh(&self, refresh_token: &str) -> Response {
-        self.post_token(&[
-            ("grant_type", "refresh_token"),
-            ("refresh_token", refresh_token),
-        ])
-        .await
+        self.post_token(&[("grant_type", "refresh_token"), ("refresh_token", refresh_token)])
+            .await
     }
 
     /// `GET path` with a Bearer token.
@@ -159,11 +146,7 @@ impl TestApp {
 
     /// `GET path` with the cookie-carrying client.
     pub async fn get(&self, path: &str) -> Response {
-        self.client
-            .get(self.url(path))
-            .send()
-            .await
-            .expect("request sent")
+        self.client.get(self.url(path)).send().await.expect("request sent")
     }
 }
 
