@@ -38,13 +38,21 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .service(
         web::resource("/account/password")
             .wrap(Guard::page())
+            .route(web::get().to(back_to_account))
             .route(web::post().to(password::post_password)),
     )
     .service(
         web::resource("/account/sessions/{id}/end")
             .wrap(Guard::page())
+            .route(web::get().to(back_to_account))
             .route(web::post().to(signout::post_end_session)),
     );
+}
+
+/// A `GET` of a form's target (say, `next` after signing in again while a
+/// form was open) shows the page the form lives on.
+async fn back_to_account() -> actix_web::HttpResponse {
+    render::see_other("/account")
 }
 
 /// What the top bar of a signed-in page shows (`templates/_nav.html`):

@@ -131,4 +131,11 @@ async fn an_anonymous_password_change_is_sent_to_sign_in() {
         .post_form("/account/password", &[("current_password", ALICE_PASSWORD)])
         .await;
     assert_is_redirect_to(&response, "/login?next=%2Faccount%2Fpassword");
+    // After signing in, that `next` shows the account page, where the form is.
+    let browser = Browser::new(&app);
+    let response = browser
+        .sign_in_to(ALICE, ALICE_PASSWORD, Some("/account/password"))
+        .await;
+    assert_is_redirect_to(&response, "/account/password");
+    assert_is_redirect_to(&browser.get("/account/password").await, "/account");
 }
