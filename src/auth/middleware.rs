@@ -228,6 +228,7 @@ async fn from_cookie(state: &AppState, req: &ServiceRequest) -> Result<Principal
 fn refuse(req: &ServiceRequest, guard: Guard, refusal: Refusal) -> HttpResponse {
     use actix_web::ResponseError;
     match (guard.audience, refusal) {
+        (Audience::Page, Refusal::Error(e)) => crate::routes::pages::page_for(&e),
         (_, Refusal::Error(e)) => e.error_response(),
         (Audience::Page, Refusal::Anonymous) => {
             let next = req

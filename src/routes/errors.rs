@@ -35,19 +35,9 @@ pub fn forbidden_page() -> HttpResponse {
     )
 }
 
-/// A minimal self-contained page; the styled templates replace it where a
-/// template exists.
+/// An error page in the site's layout (`templates/error.html`).
 pub fn simple_page(status: StatusCode, title: &str, message: &str) -> HttpResponse {
-    let body = format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{title} · valet</title><link rel=\"stylesheet\" href=\"/static/valet.css\"></head>\
-         <body><main class=\"card\"><h1>{title}</h1><p>{message}</p>\
-         <p><a href=\"/account\">Go to your account</a></p></main></body></html>"
-    );
-    HttpResponse::build(status)
-        .content_type("text/html; charset=utf-8")
-        .body(body)
+    crate::routes::pages::error_page(status, title, message)
 }
 
 /// A JSON body that does not parse: 400 with what is wrong (413 when too big).

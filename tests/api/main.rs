@@ -13,6 +13,7 @@ mod interop;
 mod introspect;
 mod lifecycle_helpers;
 mod metadata;
+mod pages;
 mod password_grant;
 mod process;
 mod refresh_grant;

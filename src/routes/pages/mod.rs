@@ -1,4 +1,80 @@
-//! (to be built)
+//! The browser pages of SPEC §5 other than `/admin`: sign in, the account
+//! page, password change, ending sessions and signing out. Server-rendered
+//! (Askama), no JavaScript, every state-changing form CSRF-checked.
+use actix_session::Session;
 use actix_web::web;
 
-pub fn configure(_cfg: &mut web::ServiceConfig) {}
+use crate::auth::{csrf, Guard, Principal};
+use crate::error::AppError;
+
+mod account;
+mod form;
+mod login;
+pub mod next;
+mod password;
+pub mod render;
+mod signout;
+
+pub use render::{error_page, page_for, PageError};
+
+/// Registers the pages; the guarded ones go through the shared guard, which
+/// sends anonymous visitors to `/login?next=…` (SPEC §4).
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route(
+        "/",
+        web::get().to(|| async { render::see_other(next::DEFAULT_LANDING) }),
+    )
+    .service(
+        web::resource("/login")
+            .route(web::get().to(login::get_login))
+            .route(web::post().to(login::post_login)),
+    )
+    .service(web::resource("/logout").route(web::post().to(signout::post_logout)))
+    .service(
+        web::resource("/account")
+            .wrap(Guard::page())
+            .route(web::get().to(account::get_account)),
+    )
+    .service(
+        web::resource("/account/password")
+            .wrap(Guard::page())
+            .route(web::get().to(back_to_account))
+            .route(web::post().to(password::post_password)),
+    )
+    .service(
+        web::resource("/account/sessions/{id}/end")
+            .wrap(Guard::page())
+            .route(web::get().to(back_to_account))
+            .route(web::post().to(signout::post_end_session)),
+    );
+}
+
+/// A `GET` of a form's target (say, `next` after signing in again while a
+/// form was open) shows the page the form lives on.
+async fn back_to_account() -> actix_web::HttpResponse {
+    render::see_other("/account")
+}
+
+/// What the top bar of a signed-in page shows (`templates/_nav.html`):
+/// who is signed in, the admin link for admins, and the sign-out form.
+/// Any page template with a `nav: Nav` field can include it.
+pub struct Nav {
+    pub username: String,
+    pub csrf: String,
+    pub is_admin: bool,
+}
+
+impl Nav {
+    pub fn new(principal: &Principal, session: &Session) -> Result<Self, AppError> {
+        Ok(Self {
+            username: principal.user.username.clone(),
+            csrf: csrf::token(session)?,
+            is_admin: principal.scopes.contains("admin"),
+        })
+    }
+}
+
+/// The error for a value the cookie session could not store.
+fn session_error(e: impl std::fmt::Display) -> AppError {
+    AppError::Internal(format!("session cookie: {e}"))
+}

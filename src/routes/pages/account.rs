@@ -1,0 +1,158 @@
+//! `GET /account` (SPEC §5): the signed-in user's profile, the live
+//! sessions (each can be ended), and the password form.
+use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use askama::Template;
+use chrono::DateTime;
+
+use super::render::{render, PageError};
+use super::Nav;
+use crate::auth::{sessions, Principal};
+use crate::entities::session;
+use crate::routes::flash::{self, Flash};
+use crate::state::AppState;
+
+#[derive(Template)]
+#[template(path = "account.html")]
+pub(super) struct AccountPage {
+    nav: Nav,
+    profile: Profile,
+    sessions: Vec<SessionRow>,
+    flash: Option<Flash>,
+    errors: PasswordErrors,
+}
+
+struct Profile {
+    username: String,
+    full_name: Option<String>,
+    email: Option<String>,
+    scopes: Vec<String>,
+}
+
+/// One live session as the account page lists it.
+struct SessionRow {
+    id: String,
+    /// "This browser", "Web browser" or "App: <client>".
+    label: String,
+    current: bool,
+    ip: Option<String>,
+    created: Timestamp,
+    last_used: Timestamp,
+}
+
+/// A time shown to people, with its machine-readable form for `<time>`.
+struct Timestamp {
+    text: String,
+    iso: String,
+}
+
+impl Timestamp {
+    fn new(unix_seconds: i64) -> Self {
+        match DateTime::from_timestamp(unix_seconds, 0) {
+            Some(at) => Self {
+                text: at.format("%-d %b %Y, %H:%M UTC").to_string(),
+                iso: at.to_rfc3339(),
+            },
+            None => Self {
+                text: "unknown".into(),
+                iso: String::new(),
+            },
+        }
+    }
+}
+
+/// Messages shown next to the password fields after a refused change.
+#[derive(Default)]
+pub(super) struct PasswordErrors {
+    pub current: Option<String>,
+    pub new: Option<String>,
+    pub confirm: Option<String>,
+}
+
+impl PasswordErrors {
+    pub fn any(&self) -> bool {
+        self.current.is_some() || self.new.is_some() || self.confirm.is_some()
+    }
+
+    /// The first field with an error, which gets the focus.
+    fn first(&self) -> &'static str {
+        if self.current.is_some() {
+            "current"
+        } else if self.new.is_some() {
+            "new"
+        } else {
+            "confirm"
+        }
+    }
+}
+
+impl AccountPage {
+    /// Builds the page for the signed-in user.
+    pub async fn build(
+        state: &AppState,
+        principal: &Principal,
+        session: &Session,
+        errors: PasswordErrors,
+    ) -> Result<Self, PageError> {
+        let user = &principal.user;
+        let live = sessions::list_live(&state.db, &user.id).await?;
+        let mut rows: Vec<SessionRow> = live
+            .iter()
+            .map(|s| SessionRow::new(s, &principal.session.id))
+            .collect();
+        // This browser first, then newest first (the order of `list_live`).
+        rows.sort_by_key(|row| !row.current);
+        Ok(Self {
+            nav: Nav::new(principal, session)?,
+            profile: Profile {
+                username: user.username.clone(),
+                full_name: user.full_name.clone().filter(|n| !n.is_empty()),
+                email: user.email.clone().filter(|e| !e.is_empty()),
+                scopes: user.scope_set().to_vec(),
+            },
+            sessions: rows,
+            flash: flash::take(session),
+            errors,
+        })
+    }
+
+    /// `autofocus` goes on this field, the first one with an error.
+    fn focus(&self) -> &'static str {
+        if self.errors.any() {
+            self.errors.first()
+        } else {
+            ""
+        }
+    }
+}
+
+impl SessionRow {
+    fn new(s: &session::Model, current_id: &str) -> Self {
+        let current = s.id == current_id;
+        let label = match (current, s.kind.as_str(), s.client_id.as_deref()) {
+            (true, _, _) => "This browser".to_owned(),
+            (false, "browser", _) => "Web browser".to_owned(),
+            (false, _, Some(client)) => format!("App: {client}"),
+            (false, _, None) => "App".to_owned(),
+        };
+        Self {
+            id: s.id.clone(),
+            label,
+            current,
+            ip: s.ip.clone(),
+            created: Timestamp::new(s.created_at),
+            last_used: Timestamp::new(s.last_used_at),
+        }
+    }
+}
+
+/// `GET /account`, behind `Guard::page()`.
+pub async fn get_account(
+    principal: Principal,
+    session: Session,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    let page = AccountPage::build(&state, &principal, &session, PasswordErrors::default()).await?;
+    render(StatusCode::OK, &page)
+}

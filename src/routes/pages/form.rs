@@ -1,0 +1,58 @@
+//! Reading a submitted page form (`application/x-www-form-urlencoded`).
+//! Parsing never fails: a missing field reads as empty, so a mangled form
+//! gets the same page and messages as an empty one, never a 400 in plain
+//! text, and every `POST /login` counts against the rate limit.
+pub struct Fields(Vec<(String, String)>);
+
+impl Fields {
+    pub fn parse(body: &[u8]) -> Self {
+        Self(
+            form_urlencoded::parse(body)
+                .map(|(name, value)| (name.into_owned(), value.into_owned()))
+                .collect(),
+        )
+    }
+
+    /// The first value sent under `name`.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, value)| value.as_str())
+    }
+
+    /// The first value sent under `name`, or `""`.
+    pub fn text(&self, name: &str) -> &str {
+        self.get(name).unwrap_or("")
+    }
+}
+
+/// The first `name` parameter of a query string.
+pub fn query_param(query: &str, name: &str) -> Option<String> {
+    form_urlencoded::parse(query.as_bytes())
+        .find(|(n, _)| n == name)
+        .map(|(_, value)| value.into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{query_param, Fields};
+
+    #[test]
+    fn first_value_wins_and_missing_fields_read_as_empty() {
+        let fields = Fields::parse(b"username=al%20ice&username=bob&password=p%2Bw+d");
+        assert_eq!(fields.get("username"), Some("al ice"));
+        assert_eq!(fields.text("password"), "p+w d");
+        assert_eq!(fields.get("next"), None);
+        assert_eq!(fields.text("next"), "");
+    }
+
+    #[test]
+    fn query_param_decodes_the_first_value() {
+        assert_eq!(
+            query_param("next=%2Faccount&next=/x", "next").as_deref(),
+            Some("/account")
+        );
+        assert_eq!(query_param("", "next"), None);
+    }
+}

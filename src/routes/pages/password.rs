@@ -1,0 +1,111 @@
+//! `POST /account/password` (SPEC §5): current, new and confirm. The
+//! current password goes through the same check as a sign-in (lockout
+//! included); a change ends every other session of the user (SPEC §4).
+use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+
+use super::account::{AccountPage, PasswordErrors};
+use super::form::Fields;
+use super::render::{render, see_other, PageError};
+use crate::audit::{self, AuditKind, Event};
+use crate::auth::signin::{check_password, Attempt, SignInError};
+use crate::auth::{csrf, Principal};
+use crate::domain::Password;
+use crate::net::client_ip;
+use crate::routes::flash::{self, Flash};
+use crate::state::AppState;
+use crate::users;
+
+pub async fn post_password(
+    req: HttpRequest,
+    principal: Principal,
+    session: Session,
+    body: web::Bytes,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    let fields = Fields::parse(&body);
+    csrf::verify(&session, fields.get(csrf::FIELD))?;
+    let current = fields.text("current_password");
+    let new = fields.text("new_password");
+    let confirm = fields.text("confirm_password");
+
+    let mut errors = PasswordErrors::default();
+    let password = if new.is_empty() {
+        errors.new = Some("Enter a new password.".into());
+        None
+    } else {
+        Password::parse(new.to_owned())
+            .map_err(|e| errors.new = Some(sentence(&e)))
+            .ok()
+    };
+    if errors.new.is_none() && confirm != new {
+        errors.confirm = Some("The two new passwords do not match.".into());
+    }
+    let ip = client_ip(&req, &state.settings).map(|ip| ip.to_string());
+    if current.is_empty() {
+        errors.current = Some("Enter your current password.".into());
+    } else {
+        let attempt = Attempt {
+            username: &principal.user.username,
+            password: current,
+            ip: ip.as_deref(),
+            client_id: None,
+        };
+        match check_password(&state, &attempt).await {
+            Ok(_) => {}
+            Err(SignInError::InvalidCredentials | SignInError::Disabled) => {
+                errors.current = Some("The current password is incorrect.".into());
+            }
+            Err(SignInError::Unavailable(e)) => return Err(e.into()),
+        }
+    }
+    let password = match password {
+        Some(password) if !errors.any() => password,
+        _ => {
+            let page = AccountPage::build(&state, &principal, &session, errors).await?;
+            return render(StatusCode::UNPROCESSABLE_ENTITY, &page);
+        }
+    };
+
+    users::set_password(
+        &state.db,
+        &state.hasher,
+        &principal.user,
+        &password,
+        Some(&principal.session.id),
+    )
+    .await?;
+    let username = principal.user.username.as_str();
+    audit::record(
+        &state.db,
+        AuditKind::PasswordChanged,
+        Event {
+            actor: Some(username),
+            subject: Some(username),
+            ip: ip.as_deref(),
+            detail: "changed from the account page; other sessions ended",
+            ..Event::default()
+        },
+    )
+    .await;
+    flash::set(
+        &session,
+        Flash::success("Your password has been changed. Every other session has been signed out."),
+    );
+    Ok(see_other("/account"))
+}
+
+/// `password must be …` → `Password must be ….`
+fn sentence(message: &str) -> String {
+    let mut chars = message.chars();
+    let mut out: String = chars
+        .next()
+        .map(|c| c.to_uppercase().collect())
+        .unwrap_or_default();
+    out.push_str(chars.as_str());
+    if !out.ends_with('.') {
+        out.push('.');
+    }
+    out
+}

@@ -1,0 +1,99 @@
+//! Ending sessions from the browser: `POST /logout` (SPEC §5: ends the
+//! session and so its refresh tokens) and ending one of your own sessions
+//! from the account page.
+use actix_session::Session;
+use actix_web::{web, HttpRequest, HttpResponse};
+
+use super::form::Fields;
+use super::render::{see_other, PageError};
+use crate::audit::{self, AuditKind, Event};
+use crate::auth::middleware::SESSION_ID_KEY;
+use crate::auth::{csrf, sessions, Principal};
+use crate::net::client_ip;
+use crate::routes::flash::{self, Flash};
+use crate::state::AppState;
+
+/// `POST /logout`. Not behind the guard, so a browser whose session has
+/// already ended can still clear its cookie; the CSRF token is still checked.
+pub async fn post_logout(
+    req: HttpRequest,
+    body: web::Bytes,
+    session: Session,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    csrf::verify(&session, Fields::parse(&body).get(csrf::FIELD))?;
+    if let Ok(Some(sid)) = session.get::<String>(SESSION_ID_KEY) {
+        let found = sessions::find_live(&state.db, &sid).await?;
+        if sessions::revoke(&state.db, &sid).await? {
+            let ip = client_ip(&req, &state.settings).map(|ip| ip.to_string());
+            let username = found.map(|(_, user)| user.username);
+            audit::record(
+                &state.db,
+                AuditKind::SignOut,
+                Event {
+                    actor: username.as_deref(),
+                    subject: username.as_deref(),
+                    ip: ip.as_deref(),
+                    detail: "browser sign-out",
+                    ..Event::default()
+                },
+            )
+            .await;
+        }
+    }
+    forget_session(&session);
+    flash::set(&session, Flash::success("You have signed out."));
+    Ok(see_other("/login"))
+}
+
+/// `POST /account/sessions/{id}/end`, behind `Guard::page()`: ends one of
+/// the signed-in user's live sessions. An id that is not one of them (ended
+/// already, or another user's) changes nothing.
+pub async fn post_end_session(
+    req: HttpRequest,
+    principal: Principal,
+    path: web::Path<String>,
+    body: web::Bytes,
+    session: Session,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    csrf::verify(&session, Fields::parse(&body).get(csrf::FIELD))?;
+    let id = path.into_inner();
+    let own = sessions::list_live(&state.db, &principal.user.id)
+        .await?
+        .into_iter()
+        .any(|s| s.id == id);
+    if !own {
+        flash::set(&session, Flash::error("That session had already ended."));
+        return Ok(see_other("/account"));
+    }
+    sessions::revoke(&state.db, &id).await?;
+    let ip = client_ip(&req, &state.settings).map(|ip| ip.to_string());
+    let username = principal.user.username.as_str();
+    audit::record(
+        &state.db,
+        AuditKind::SignOut,
+        Event {
+            actor: Some(username),
+            subject: Some(username),
+            ip: ip.as_deref(),
+            detail: "ended a session from the account page",
+            ..Event::default()
+        },
+    )
+    .await;
+    if id == principal.session.id {
+        forget_session(&session);
+        flash::set(&session, Flash::success("You have signed out."));
+        return Ok(see_other("/login"));
+    }
+    flash::set(&session, Flash::success("The session has been ended."));
+    Ok(see_other("/account"))
+}
+
+/// Drops everything the cookie held (the session id and the CSRF token)
+/// and issues a fresh cookie, which then carries only the flash message.
+fn forget_session(session: &Session) {
+    session.clear();
+    session.renew();
+}
