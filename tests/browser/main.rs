@@ -47,6 +47,8 @@ pub async fn click_button(client: &Client, text: &str) {
     loop {
         match button.attr("type").await {
             Err(e) if e.is_stale_element_reference() => return,
+            // Chromium's wording when the old page's node is already gone.
+            Err(e) if e.to_string().contains("does not belong to the document") => return,
             Err(e) => panic!("after clicking {text:?}: {e}"),
             Ok(_) => {}
         }
