@@ -45,6 +45,12 @@ impl Chrome {
             .map(|path| path.display().to_string())
             .collect();
         if !missing.is_empty() {
+            // CI sets this so that a missing browser fails instead of skipping.
+            assert!(
+                std::env::var_os("VALET_REQUIRE_BROWSER").is_none(),
+                "VALET_REQUIRE_BROWSER is set but {} is missing",
+                missing.join(" and ")
+            );
             SKIP_NOTICE.call_once(|| {
                 // Straight to stderr: the test harness hides `eprintln!` of passing tests.
                 let _ = writeln!(
