@@ -141,8 +141,18 @@ async fn a_stopped_database_gives_503s_and_valet_recovers_when_it_is_back() {
     let pair = app.tokens_for(ADMIN_USERNAME, ADMIN_PASSWORD).await;
     let token = pair["access_token"].as_str().unwrap();
     assert_eq!(app.get_me(token).await.status(), StatusCode::OK);
+    let browser = crate::pages::Browser::signed_in(&app, ADMIN_USERNAME, ADMIN_PASSWORD).await;
 
     cluster.stop();
+
+    let page = browser.get("/account").await;
+    assert_eq!(page.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("<html"), "a page, not JSON: {html}");
+    assert!(
+        !html.to_lowercase().contains("sqlx") && !html.contains("postgres"),
+        "{html}"
+    );
 
     let health = app.get("/healthz").await;
     assert_eq!(health.status(), StatusCode::SERVICE_UNAVAILABLE);
@@ -168,4 +178,5 @@ async fn a_stopped_database_gives_503s_and_valet_recovers_when_it_is_back() {
     assert!(recovered, "healthz never came back");
     assert_eq!(app.get_me(token).await.status(), StatusCode::OK);
     app.tokens_for(ADMIN_USERNAME, ADMIN_PASSWORD).await;
+    assert_eq!(browser.get("/account").await.status(), StatusCode::OK);
 }
