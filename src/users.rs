@@ -15,6 +15,10 @@ mod search;
 mod update;
 
 pub use input::{parse_new_user, NewUserInput};
+/// Per-field parsing helpers shared by the API and the admin forms.
+pub mod input_fields {
+    pub use super::input::{collect, optional_email, optional_full_name};
+}
 pub use search::{search, Paging, UserPage, DEFAULT_PER_PAGE, MAX_PER_PAGE};
 pub use update::{update, UserUpdate};
 
