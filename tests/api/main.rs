@@ -9,3 +9,7 @@ mod health;
 mod password_grant;
 mod refresh_grant;
 mod token_endpoint;
+mod admin_pages;
+mod admin_support;
+mod api_users;
+mod audit;

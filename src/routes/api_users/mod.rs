@@ -21,22 +21,22 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         web::scope("/api/users")
             .service(
                 web::resource("")
-                    .route(web::get().wrap(read()).to(collection::get_users))
-                    .route(web::post().wrap(write()).to(collection::post_user)),
+                    .route(web::get().to(collection::get_users).wrap(read()))
+                    .route(web::post().to(collection::post_user).wrap(write())),
             )
             .service(
                 web::resource("/{username}")
-                    .route(web::get().wrap(read()).to(one::get_user))
-                    .route(web::patch().wrap(write()).to(one::patch_user))
-                    .route(web::delete().wrap(write()).to(one::delete_user)),
+                    .route(web::get().to(one::get_user).wrap(read()))
+                    .route(web::patch().to(one::patch_user).wrap(write()))
+                    .route(web::delete().to(one::delete_user).wrap(write())),
             )
             .service(
                 web::resource("/{username}/sign-out")
-                    .route(web::post().wrap(write()).to(sessions::post_sign_out)),
+                    .route(web::post().to(sessions::post_sign_out).wrap(write())),
             )
             .service(
                 web::resource("/{username}/sessions")
-                    .route(web::get().wrap(read()).to(sessions::get_sessions)),
+                    .route(web::get().to(sessions::get_sessions).wrap(read())),
             ),
     );
 }
