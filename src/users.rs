@@ -58,7 +58,10 @@ pub async fn create(
         id: Set(Uuid::new_v4().to_string()),
         username: Set(new.username.as_str().to_owned()),
         email: Set(new.email.map(Email::into_inner)),
-        full_name: Set(new.full_name.map(FullName::into_inner).filter(|n| !n.is_empty())),
+        full_name: Set(new
+            .full_name
+            .map(FullName::into_inner)
+            .filter(|n| !n.is_empty())),
         password_hash: Set(hash),
         disabled: Set(new.disabled),
         scopes: Set(new.scopes.to_string()),
@@ -152,7 +155,10 @@ pub async fn delete(db: &DatabaseConnection, user: &user::Model) -> Result<(), A
     let deleted = User::delete_by_id(user.id.as_str()).exec(&txn).await?;
     if deleted.rows_affected == 0 {
         txn.rollback().await?;
-        return Err(AppError::NotFound(format!("no user named {}", user.username)));
+        return Err(AppError::NotFound(format!(
+            "no user named {}",
+            user.username
+        )));
     }
     if update::is_enabled_admin(user) && update::count_enabled_admins(&txn).await? == 0 {
         txn.rollback().await?;

@@ -72,19 +72,29 @@ pub async fn update_user(
     let updated = super::update(db, hasher, user, changes).await?;
     let subject = updated.username.as_str();
     if let Some(detail) = profile {
-        actor.record(db, AuditKind::UserUpdated, subject, &detail).await;
+        actor
+            .record(db, AuditKind::UserUpdated, subject, &detail)
+            .await;
     }
     match disabled {
         Some(true) => {
             let detail = "disabled; every session ended";
-            actor.record(db, AuditKind::UserDisabled, subject, detail).await;
+            actor
+                .record(db, AuditKind::UserDisabled, subject, detail)
+                .await;
         }
-        Some(false) => actor.record(db, AuditKind::UserEnabled, subject, "enabled").await,
+        Some(false) => {
+            actor
+                .record(db, AuditKind::UserEnabled, subject, "enabled")
+                .await
+        }
         None => {}
     }
     if password {
         let detail = "password reset by an admin; every session ended";
-        actor.record(db, AuditKind::PasswordChanged, subject, detail).await;
+        actor
+            .record(db, AuditKind::PasswordChanged, subject, detail)
+            .await;
     }
     Ok(updated)
 }
@@ -108,7 +118,12 @@ pub async fn unlock_user(
 ) -> Result<(), AppError> {
     super::unlock(db, user).await?;
     actor
-        .record(db, AuditKind::UserUnlocked, &user.username, "lockout lifted")
+        .record(
+            db,
+            AuditKind::UserUnlocked,
+            &user.username,
+            "lockout lifted",
+        )
         .await;
     Ok(())
 }
@@ -149,13 +164,24 @@ fn profile_detail(user: &user::Model, changes: &UserUpdate) -> Option<String> {
     if let Some(email) = &changes.email {
         let new = email.as_ref().map(|e| e.clone().into_inner());
         if new != user.email {
-            parts.push(format!("email: {} → {}", or_none(&user.email), or_none(&new)));
+            parts.push(format!(
+                "email: {} → {}",
+                or_none(&user.email),
+                or_none(&new)
+            ));
         }
     }
     if let Some(name) = &changes.full_name {
-        let new = name.as_ref().map(|n| n.clone().into_inner()).filter(|n| !n.is_empty());
+        let new = name
+            .as_ref()
+            .map(|n| n.clone().into_inner())
+            .filter(|n| !n.is_empty());
         if new != user.full_name {
-            parts.push(format!("full name: {} → {}", or_none(&user.full_name), or_none(&new)));
+            parts.push(format!(
+                "full name: {} → {}",
+                or_none(&user.full_name),
+                or_none(&new)
+            ));
         }
     }
     if let Some(scopes) = &changes.scopes {

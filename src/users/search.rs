@@ -88,7 +88,11 @@ pub struct UserPage {
 
 /// Users whose username, email or full name starts with `q` (ignoring ASCII
 /// case), ordered by username; a blank `q` matches everyone.
-pub async fn search(db: &DatabaseConnection, q: &str, paging: Paging) -> Result<UserPage, AppError> {
+pub async fn search(
+    db: &DatabaseConnection,
+    q: &str,
+    paging: Paging,
+) -> Result<UserPage, AppError> {
     let needle: String = q.trim().chars().take(MAX_QUERY_CHARS).collect();
     let mut query = User::find();
     if !needle.is_empty() {
@@ -145,8 +149,17 @@ mod tests {
     fn paging_defaults_and_bounds() {
         assert_eq!(Paging::parse(None, None).unwrap(), Paging::default());
         assert_eq!(Paging::parse(Some("3"), Some("100")).unwrap().offset(), 200);
-        for (page, per_page) in [("0", "20"), ("x", "20"), ("1", "0"), ("1", "101"), ("-1", "5")] {
-            assert!(Paging::parse(Some(page), Some(per_page)).is_err(), "{page} {per_page}");
+        for (page, per_page) in [
+            ("0", "20"),
+            ("x", "20"),
+            ("1", "0"),
+            ("1", "101"),
+            ("-1", "5"),
+        ] {
+            assert!(
+                Paging::parse(Some(page), Some(per_page)).is_err(),
+                "{page} {per_page}"
+            );
         }
     }
 

@@ -74,7 +74,9 @@ pub(super) async fn apply(
         row.email = Set(email.map(Email::into_inner));
     }
     if let Some(full_name) = changes.full_name {
-        row.full_name = Set(full_name.map(FullName::into_inner).filter(|n| !n.is_empty()));
+        row.full_name = Set(full_name
+            .map(FullName::into_inner)
+            .filter(|n| !n.is_empty()));
     }
     if let Some(scopes) = changes.scopes {
         row.scopes = Set(scopes.to_string());
@@ -95,7 +97,10 @@ pub(super) async fn apply(
         Ok(updated) => updated,
         Err(DbErr::RecordNotUpdated) => {
             txn.rollback().await?;
-            return Err(AppError::NotFound(format!("no user named {}", user.username)));
+            return Err(AppError::NotFound(format!(
+                "no user named {}",
+                user.username
+            )));
         }
         Err(e) => return Err(e.into()),
     };

@@ -26,15 +26,27 @@ pub struct Browser {
 /// with the key the app keeps in its database.
 pub async fn browser_for(app: &TestApp, username: &str) -> Browser {
     let user = users::get_by_username(&app.db, username).await.unwrap();
-    let session = sessions::open(&app.db, &user, SessionKind::Browser, None, Some("127.0.0.1"), 3600)
+    let session = sessions::open(
+        &app.db,
+        &user,
+        SessionKind::Browser,
+        None,
+        Some("127.0.0.1"),
+        3600,
+    )
+    .await
+    .unwrap();
+    let stored = StoredKey::find_by_id("session_cookie")
+        .one(&app.db)
         .await
+        .unwrap()
         .unwrap();
-    let stored = StoredKey::find_by_id("session_cookie").one(&app.db).await.unwrap().unwrap();
     let key = Key::from(&hex::decode(stored.value).unwrap());
     // actix-session's cookie store: a JSON map of JSON-encoded values.
     let state = serde_json::json!({ "sid": serde_json::to_string(&session.id).unwrap() });
     let mut jar = CookieJar::new();
-    jar.private_mut(&key).add(Cookie::new(SESSION_COOKIE, state.to_string()));
+    jar.private_mut(&key)
+        .add(Cookie::new(SESSION_COOKIE, state.to_string()));
     let sealed = jar.get(SESSION_COOKIE).unwrap().value().to_owned();
     let cookies = Arc::new(reqwest::cookie::Jar::default());
     cookies.add_cookie_str(
@@ -128,8 +140,16 @@ pub async fn token_of(app: &TestApp, username: &str, password: &str) -> String {
 }
 
 /// An API call with a Bearer token and an optional JSON body.
-pub async fn api(app: &TestApp, method: Method, path: &str, token: &str, body: Option<Value>) -> Response {
-    let mut request = Client::new().request(method, app.url(path)).bearer_auth(token);
+pub async fn api(
+    app: &TestApp,
+    method: Method,
+    path: &str,
+    token: &str,
+    body: Option<Value>,
+) -> Response {
+    let mut request = Client::new()
+        .request(method, app.url(path))
+        .bearer_auth(token);
     if let Some(body) = body {
         request = request.json(&body);
     }

@@ -9,23 +9,37 @@ async fn create(app: &TestApp, token: &str, body: serde_json::Value) -> reqwest:
     api(app, Method::POST, "/api/users", token, Some(body)).await
 }
 
+mod access;
+
 #[tokio::test]
 async fn list_returns_users_with_total_page_and_default_per_page() {
     let app = spawn_app().await;
     app.create_user("bob", "bob-password-1", "me").await;
     let token = admin_token(&app).await;
 
-    let body = json_of(api(&app, Method::GET, "/api/users", &token, None).await, StatusCode::OK).await;
+    let body = json_of(
+        api(&app, Method::GET, "/api/users", &token, None).await,
+        StatusCode::OK,
+    )
+    .await;
 
     assert_eq!(body["total"], 2);
     assert_eq!(body["page"], 1);
     assert_eq!(body["per_page"], 20);
-    let names: Vec<_> = body["users"].as_array().unwrap().iter().map(|u| u["username"].clone()).collect();
+    let names: Vec<_> = body["users"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["username"].clone())
+        .collect();
     assert_eq!(names, [json!("admin"), json!("bob")]);
     let bob = &body["users"][1];
     assert_eq!(bob["scopes"], json!(["me"]));
     assert_eq!(bob["disabled"], false);
-    assert!(bob.get("password_hash").is_none() && bob["id"].is_string(), "{bob}");
+    assert!(
+        bob.get("password_hash").is_none() && bob["id"].is_string(),
+        "{bob}"
+    );
 }
 
 #[tokio::test]
@@ -38,7 +52,10 @@ async fn search_matches_the_start_of_username_email_or_full_name_ignoring_case()
         ("erin", "erin@example.com", "Erin Carlsson"),
     ] {
         let body = json!({"username": name, "password": "long-password-1", "email": email, "full_name": full});
-        assert_eq!(create(&app, &token, body).await.status(), StatusCode::CREATED);
+        assert_eq!(
+            create(&app, &token, body).await.status(),
+            StatusCode::CREATED
+        );
     }
     let search = |q: &'static str| {
         let (app, token) = (&app, &token);
@@ -58,11 +75,27 @@ async fn search_matches_the_start_of_username_email_or_full_name_ignoring_case()
         }
     };
 
-    assert_eq!(search("CAR").await, (vec!["carol".to_owned()], 1), "username and name prefix");
-    assert_eq!(search("c.la").await, (vec!["carol".to_owned()], 1), "email prefix");
-    assert_eq!(search("lane").await, (vec!["dave".to_owned()], 1), "full-name prefix");
+    assert_eq!(
+        search("CAR").await,
+        (vec!["carol".to_owned()], 1),
+        "username and name prefix"
+    );
+    assert_eq!(
+        search("c.la").await,
+        (vec!["carol".to_owned()], 1),
+        "email prefix"
+    );
+    assert_eq!(
+        search("lane").await,
+        (vec!["dave".to_owned()], 1),
+        "full-name prefix"
+    );
     assert_eq!(search("e").await, (vec!["erin".to_owned()], 1));
-    assert_eq!(search("%25").await, (vec![], 0), "LIKE wildcards are literal");
+    assert_eq!(
+        search("%25").await,
+        (vec![], 0),
+        "LIKE wildcards are literal"
+    );
     assert_eq!(search("").await.1, 4, "a blank q matches everyone");
 }
 
@@ -72,40 +105,77 @@ async fn paging_returns_the_asked_page_and_the_full_total() {
     let token = admin_token(&app).await;
     for i in 0..5 {
         let body = json!({"username": format!("user{i}"), "password": "long-password-1"});
-        assert_eq!(create(&app, &token, body).await.status(), StatusCode::CREATED);
+        assert_eq!(
+            create(&app, &token, body).await.status(),
+            StatusCode::CREATED
+        );
     }
 
     let body = json_of(
-        api(&app, Method::GET, "/api/users?q=user&page=2&per_page=2", &token, None).await,
+        api(
+            &app,
+            Method::GET,
+            "/api/users?q=user&page=2&per_page=2",
+            &token,
+            None,
+        )
+        .await,
         StatusCode::OK,
     )
     .await;
 
     assert_eq!(body["total"], 5);
-    assert_eq!((body["page"].clone(), body["per_page"].clone()), (json!(2), json!(2)));
+    assert_eq!(
+        (body["page"].clone(), body["per_page"].clone()),
+        (json!(2), json!(2))
+    );
     assert_eq!(body["users"][0]["username"], "user2");
     assert_eq!(body["users"][1]["username"], "user3");
     let beyond = api(&app, Method::GET, "/api/users?page=9", &token, None).await;
     let beyond = json_of(beyond, StatusCode::OK).await;
-    assert_eq!((beyond["users"].as_array().unwrap().len(), beyond["total"].clone()), (0, json!(6)));
+    assert_eq!(
+        (
+            beyond["users"].as_array().unwrap().len(),
+            beyond["total"].clone()
+        ),
+        (0, json!(6))
+    );
 }
 
 #[tokio::test]
 async fn bad_paging_values_are_a_400_with_a_json_error() {
     let app = spawn_app().await;
     let token = admin_token(&app).await;
-    for query in ["page=0", "page=abc", "per_page=0", "per_page=101", "page=-1", "per_page=1.5"] {
-        let response = api(&app, Method::GET, &format!("/api/users?{query}"), &token, None).await;
+    for query in [
+        "page=0",
+        "page=abc",
+        "per_page=0",
+        "per_page=101",
+        "page=-1",
+        "per_page=1.5",
+    ] {
+        let response = api(
+            &app,
+            Method::GET,
+            &format!("/api/users?{query}"),
+            &token,
+            None,
+        )
+        .await;
         let body = json_of(response, StatusCode::BAD_REQUEST).await;
         assert_eq!(body["error"], "invalid_request", "{query}");
-        assert!(body["error_description"].as_str().unwrap().contains("page"), "{query}: {body}");
+        assert!(
+            body["error_description"].as_str().unwrap().contains("page"),
+            "{query}: {body}"
+        );
     }
 }
 
 #[tokio::test]
 async fn reading_needs_users_read_and_writing_needs_users_write() {
     let app = spawn_app().await;
-    app.create_user("reader", "reader-password", "users:read").await;
+    app.create_user("reader", "reader-password", "users:read")
+        .await;
     app.create_user("nobody", "nobody-password", "me").await;
     let reader = token_of(&app, "reader", "reader-password").await;
     let nobody = token_of(&app, "nobody", "nobody-password").await;
@@ -116,7 +186,14 @@ async fn reading_needs_users_read_and_writing_needs_users_write() {
         r#"Bearer realm="valet", error="insufficient_scope", scope="users:read""#
     );
     assert_oauth_error(denied, StatusCode::FORBIDDEN, "insufficient_scope").await;
-    let listed = api(&app, Method::GET, "/api/users/nobody/sessions", &reader, None).await;
+    let listed = api(
+        &app,
+        Method::GET,
+        "/api/users/nobody/sessions",
+        &reader,
+        None,
+    )
+    .await;
     assert_eq!(listed.status(), StatusCode::OK);
     let body = json!({"username": "x", "password": "long-password-1"});
     let write = create(&app, &reader, body).await;
@@ -124,13 +201,20 @@ async fn reading_needs_users_read_and_writing_needs_users_write() {
         write.headers()["www-authenticate"],
         r#"Bearer realm="valet", error="insufficient_scope", scope="users:write""#
     );
-    for (method, path) in [(Method::PATCH, "/api/users/nobody"), (Method::DELETE, "/api/users/nobody"), (Method::POST, "/api/users/nobody/sign-out")] {
+    for (method, path) in [
+        (Method::PATCH, "/api/users/nobody"),
+        (Method::DELETE, "/api/users/nobody"),
+        (Method::POST, "/api/users/nobody/sign-out"),
+    ] {
         let response = api(&app, method.clone(), path, &reader, Some(json!({}))).await;
         assert_eq!(response.status(), StatusCode::FORBIDDEN, "{method} {path}");
     }
     let anonymous = reqwest::get(app.url("/api/users")).await.unwrap();
     assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
-    assert_eq!(anonymous.headers()["www-authenticate"], r#"Bearer realm="valet""#);
+    assert_eq!(
+        anonymous.headers()["www-authenticate"],
+        r#"Bearer realm="valet""#
+    );
 }
 
 #[tokio::test]
@@ -138,7 +222,12 @@ async fn an_admin_browser_session_may_read_but_not_write_the_api() {
     let app = spawn_app().await;
     let browser = admin_browser(&app).await;
 
-    let read = browser.client.get(app.url("/api/users/admin")).send().await.unwrap();
+    let read = browser
+        .client
+        .get(app.url("/api/users/admin"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(read.status(), StatusCode::OK);
     let write = browser
         .client
@@ -149,7 +238,14 @@ async fn an_admin_browser_session_may_read_but_not_write_the_api() {
         .unwrap();
 
     assert_eq!(write.status(), StatusCode::UNAUTHORIZED);
-    let gone = api(&app, Method::GET, "/api/users/sneaky", &admin_token(&app).await, None).await;
+    let gone = api(
+        &app,
+        Method::GET,
+        "/api/users/sneaky",
+        &admin_token(&app).await,
+        None,
+    )
+    .await;
     assert_eq!(gone.status(), StatusCode::NOT_FOUND);
 }
 
@@ -191,27 +287,60 @@ async fn bad_input_is_a_422_naming_every_bad_field() {
     let body = json!({"username": "no spaces", "password": "short", "email": "nope",
                       "scopes": ["fine", "not\"fine"]});
 
-    let body = json_of(create(&app, &token, body).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+    let body = json_of(
+        create(&app, &token, body).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
 
     assert_eq!(body["error"], "validation_failed");
     let fields = body["fields"].as_object().unwrap();
     let names: Vec<_> = fields.keys().map(String::as_str).collect();
     assert_eq!(names, ["email", "password", "scopes", "username"]);
-    assert!(fields["password"].as_str().unwrap().contains("at least 8"), "{body}");
-    let missing = json_of(create(&app, &token, json!({})).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert!(
+        fields["password"].as_str().unwrap().contains("at least 8"),
+        "{body}"
+    );
+    let missing = json_of(
+        create(&app, &token, json!({})).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
     assert_eq!(missing["fields"]["username"], "username is required");
     let long = json!({"username": "longpw", "password": "é".repeat(37)});
-    let long = json_of(create(&app, &token, long).await, StatusCode::UNPROCESSABLE_ENTITY).await;
-    assert!(long["fields"]["password"].as_str().unwrap().contains("72 bytes"), "{long}");
+    let long = json_of(
+        create(&app, &token, long).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert!(
+        long["fields"]["password"]
+            .as_str()
+            .unwrap()
+            .contains("72 bytes"),
+        "{long}"
+    );
 }
 
 #[tokio::test]
 async fn a_malformed_body_is_a_400_not_a_500() {
     let app = spawn_app().await;
     let token = admin_token(&app).await;
-    let wrong_type = create(&app, &token, json!({"username": "a", "password": "long-password-1", "scopes": "me"})).await;
+    let wrong_type = create(
+        &app,
+        &token,
+        json!({"username": "a", "password": "long-password-1", "scopes": "me"}),
+    )
+    .await;
     assert_eq!(wrong_type.status(), StatusCode::BAD_REQUEST);
-    let unknown = api(&app, Method::PATCH, "/api/users/admin", &token, Some(json!({"username": "x"}))).await;
+    let unknown = api(
+        &app,
+        Method::PATCH,
+        "/api/users/admin",
+        &token,
+        Some(json!({"username": "x"})),
+    )
+    .await;
     assert_eq!(json_of_any(unknown).await["error"], "invalid_request");
 }
 
@@ -225,12 +354,26 @@ async fn get_returns_one_user_or_404() {
     let app = spawn_app().await;
     let token = admin_token(&app).await;
 
-    let admin = json_of(api(&app, Method::GET, "/api/users/admin", &token, None).await, StatusCode::OK).await;
-    assert_eq!(admin["scopes"], json!(["admin", "users:read", "users:write"]));
+    let admin = json_of(
+        api(&app, Method::GET, "/api/users/admin", &token, None).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(
+        admin["scopes"],
+        json!(["admin", "users:read", "users:write"])
+    );
     let missing = api(&app, Method::GET, "/api/users/ghost", &token, None).await;
-    assert_eq!(json_of(missing, StatusCode::NOT_FOUND).await["error"], "not_found");
-    for (method, path) in [(Method::PATCH, "/api/users/ghost"), (Method::DELETE, "/api/users/ghost"),
-                           (Method::POST, "/api/users/ghost/sign-out"), (Method::GET, "/api/users/ghost/sessions")] {
+    assert_eq!(
+        json_of(missing, StatusCode::NOT_FOUND).await["error"],
+        "not_found"
+    );
+    for (method, path) in [
+        (Method::PATCH, "/api/users/ghost"),
+        (Method::DELETE, "/api/users/ghost"),
+        (Method::POST, "/api/users/ghost/sign-out"),
+        (Method::GET, "/api/users/ghost/sessions"),
+    ] {
         let response = api(&app, method.clone(), path, &token, Some(json!({}))).await;
         assert_eq!(response.status(), StatusCode::NOT_FOUND, "{method} {path}");
     }
@@ -243,157 +386,39 @@ async fn patch_changes_email_name_and_scopes_and_null_clears() {
     app.create_user("gina", "gina-password", "me").await;
     let patch = json!({"email": "g@example.com", "full_name": "Gina G", "scopes": ["me", "extra"]});
 
-    let user = json_of(api(&app, Method::PATCH, "/api/users/gina", &token, Some(patch)).await, StatusCode::OK).await;
-    assert_eq!((user["email"].clone(), user["full_name"].clone()), (json!("g@example.com"), json!("Gina G")));
+    let user = json_of(
+        api(&app, Method::PATCH, "/api/users/gina", &token, Some(patch)).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(
+        (user["email"].clone(), user["full_name"].clone()),
+        (json!("g@example.com"), json!("Gina G"))
+    );
     assert_eq!(user["scopes"], json!(["extra", "me"]));
 
-    let cleared = api(&app, Method::PATCH, "/api/users/gina", &token, Some(json!({"email": null}))).await;
+    let cleared = api(
+        &app,
+        Method::PATCH,
+        "/api/users/gina",
+        &token,
+        Some(json!({"email": null})),
+    )
+    .await;
     let cleared = json_of(cleared, StatusCode::OK).await;
     assert_eq!(cleared["email"], serde_json::Value::Null);
     assert_eq!(cleared["full_name"], "Gina G", "fields left out stay");
-    let bad = api(&app, Method::PATCH, "/api/users/gina", &token, Some(json!({"email": "x", "scopes": [""]}))).await;
+    let bad = api(
+        &app,
+        Method::PATCH,
+        "/api/users/gina",
+        &token,
+        Some(json!({"email": "x", "scopes": [""]})),
+    )
+    .await;
     let bad = json_of(bad, StatusCode::UNPROCESSABLE_ENTITY).await;
-    assert!(bad["fields"]["email"].is_string() && bad["fields"]["scopes"].is_string(), "{bad}");
-}
-
-#[tokio::test]
-async fn patch_password_applies_the_policy_and_ends_every_session() {
-    let app = spawn_app().await;
-    let admin = admin_token(&app).await;
-    app.create_user("hank", "hank-password", "me").await;
-    let old = app.tokens_for("hank", "hank-password").await;
-
-    let short = api(&app, Method::PATCH, "/api/users/hank", &admin, Some(json!({"password": "short"}))).await;
-    assert_eq!(json_of(short, StatusCode::UNPROCESSABLE_ENTITY).await["fields"]["password"], "password must be at least 8 characters");
-    let changed = api(&app, Method::PATCH, "/api/users/hank", &admin, Some(json!({"password": "new-hank-password"}))).await;
-    assert_eq!(changed.status(), StatusCode::OK);
-
-    assert_eq!(app.get_me(old["access_token"].as_str().unwrap()).await.status(), StatusCode::UNAUTHORIZED);
-    let refresh = app.refresh(old["refresh_token"].as_str().unwrap()).await;
-    assert_oauth_error(refresh, StatusCode::BAD_REQUEST, "invalid_grant").await;
-    assert_eq!(app.password_grant("hank", "hank-password").await.status(), StatusCode::BAD_REQUEST);
-    app.tokens_for("hank", "new-hank-password").await;
-}
-
-#[tokio::test]
-async fn delete_answers_204_and_the_users_tokens_stop_working() {
-    let app = spawn_app().await;
-    let admin = admin_token(&app).await;
-    app.create_user("ivy", "ivy-password", "me").await;
-    let ivy = token_of(&app, "ivy", "ivy-password").await;
-
-    let response = api(&app, Method::DELETE, "/api/users/ivy", &admin, None).await;
-
-    assert_eq!(response.status(), StatusCode::NO_CONTENT);
-    assert_eq!(api(&app, Method::GET, "/api/users/ivy", &admin, None).await.status(), StatusCode::NOT_FOUND);
-    assert_eq!(app.get_me(&ivy).await.status(), StatusCode::UNAUTHORIZED);
-    assert_eq!(api(&app, Method::DELETE, "/api/users/ivy", &admin, None).await.status(), StatusCode::NOT_FOUND);
-}
-
-#[tokio::test]
-async fn sessions_lists_live_sessions_and_sign_out_revokes_them_all() {
-    let app = spawn_app().await;
-    let admin = admin_token(&app).await;
-    app.create_user("jay", "jay-password", "me").await;
-    let first = app.tokens_for("jay", "jay-password").await;
-    let second = app
-        .post_token(&[("grant_type", "password"), ("username", "jay"), ("password", "jay-password"), ("client_id", "mobile")])
-        .await;
-    let second: serde_json::Value = second.json().await.unwrap();
-
-    let listed = json_of(api(&app, Method::GET, "/api/users/jay/sessions", &admin, None).await, StatusCode::OK).await;
-    let sessions = listed["sessions"].as_array().unwrap();
-    assert_eq!(sessions.len(), 2);
-    let clients: Vec<_> = sessions.iter().map(|s| s["client_id"].clone()).collect();
-    assert!(clients.contains(&json!("mobile")) && clients.contains(&json!(null)), "{listed}");
-    for field in ["id", "kind", "created_at", "last_used_at", "expires_at"] {
-        assert!(!sessions[0][field].is_null(), "{field}");
-    }
-
-    let out = api(&app, Method::POST, "/api/users/jay/sign-out", &admin, None).await;
-    assert_eq!(json_of(out, StatusCode::OK).await["sessions_ended"], 2);
-    for tokens in [&first, &second] {
-        assert_eq!(app.get_me(tokens["access_token"].as_str().unwrap()).await.status(), StatusCode::UNAUTHORIZED);
-        let refresh = app.refresh(tokens["refresh_token"].as_str().unwrap()).await;
-        assert_oauth_error(refresh, StatusCode::BAD_REQUEST, "invalid_grant").await;
-    }
-    let after = json_of(api(&app, Method::GET, "/api/users/jay/sessions", &admin, None).await, StatusCode::OK).await;
-    assert_eq!(after["sessions"], json!([]));
-}
-
-#[tokio::test]
-async fn the_last_enabled_admin_cannot_be_disabled_deleted_or_lose_admin() {
-    let app = spawn_app().await;
-    let token = admin_token(&app).await;
-
-    for (method, body) in [
-        (Method::PATCH, Some(json!({"disabled": true}))),
-        (Method::PATCH, Some(json!({"scopes": ["users:read", "users:write"]}))),
-        (Method::DELETE, None),
-    ] {
-        let response = api(&app, method.clone(), "/api/users/admin", &token, body).await;
-        let body = json_of(response, StatusCode::CONFLICT).await;
-        assert!(body["error_description"].as_str().unwrap().contains("last enabled admin"), "{method}: {body}");
-    }
-    let admin = json_of(api(&app, Method::GET, "/api/users/admin", &token, None).await, StatusCode::OK).await;
-    assert_eq!((admin["disabled"].clone(), admin["scopes"].clone()), (json!(false), json!(["admin", "users:read", "users:write"])));
-
-    // With a second enabled admin, the first may step down.
-    app.create_user("second", "second-password", "admin").await;
-    let demoted = api(&app, Method::PATCH, "/api/users/admin", &token, Some(json!({"scopes": ["users:read", "users:write"]}))).await;
-    assert_eq!(json_of(demoted, StatusCode::OK).await["scopes"], json!(["users:read", "users:write"]));
-    let web = crate::admin_support::browser_for(&app, "second").await;
-    let page = web.get("/admin/users/second").await;
-    assert_eq!(page.status(), StatusCode::OK, "the remaining admin keeps the admin pages");
-}
-
-#[tokio::test]
-async fn disabling_a_user_stops_their_token_at_once_and_enabling_revives_nothing() {
-    let app = spawn_app().await;
-    let admin = admin_token(&app).await;
-    app.create_user("kim", "kim-password", "me").await;
-    let kim = app.tokens_for("kim", "kim-password").await;
-    let access = kim["access_token"].as_str().unwrap();
-    assert_eq!(app.get_me(access).await.status(), StatusCode::OK);
-
-    let disabled = api(&app, Method::PATCH, "/api/users/kim", &admin, Some(json!({"disabled": true}))).await;
-    assert_eq!(json_of(disabled, StatusCode::OK).await["disabled"], true);
-
-    let refused = app.get_me(access).await;
-    assert!(refused.headers()["www-authenticate"].to_str().unwrap().contains(r#"error="invalid_token""#));
-    assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
-    let enabled = api(&app, Method::PATCH, "/api/users/kim", &admin, Some(json!({"disabled": false}))).await;
-    assert_eq!(enabled.status(), StatusCode::OK);
-    assert_eq!(app.get_me(access).await.status(), StatusCode::UNAUTHORIZED, "enabling revives no session");
-    let refresh = app.refresh(kim["refresh_token"].as_str().unwrap()).await;
-    assert_oauth_error(refresh, StatusCode::BAD_REQUEST, "invalid_grant").await;
-    app.tokens_for("kim", "kim-password").await;
-}
-
-#[tokio::test]
-async fn a_removed_scope_is_refused_on_the_existing_token_and_not_granted_by_refresh() {
-    let app = spawn_app().await;
-    let admin = admin_token(&app).await;
-    app.create_user("lee", "lee-password", "me users:read").await;
-    let lee = app.tokens_for("lee", "lee-password").await;
-    let access = lee["access_token"].as_str().unwrap();
-    assert_eq!(api(&app, Method::GET, "/api/users", access, None).await.status(), StatusCode::OK);
-
-    let patch = json!({"scopes": ["me"]});
-    assert_eq!(api(&app, Method::PATCH, "/api/users/lee", &admin, Some(patch)).await.status(), StatusCode::OK);
-
-    let refused = api(&app, Method::GET, "/api/users", access, None).await;
-    assert_oauth_error(refused, StatusCode::FORBIDDEN, "insufficient_scope").await;
-    assert_eq!(app.get_me(access).await.status(), StatusCode::OK, "the token still works for what remains");
-    let asked = app
-        .post_token(&[("grant_type", "refresh_token"), ("refresh_token", lee["refresh_token"].as_str().unwrap()), ("scope", "users:read")])
-        .await;
-    assert_oauth_error(asked, StatusCode::BAD_REQUEST, "invalid_scope").await;
-    let refreshed = app.refresh(lee["refresh_token"].as_str().unwrap()).await;
-    assert_eq!(refreshed.status(), StatusCode::OK);
-    let refreshed: serde_json::Value = refreshed.json().await.unwrap();
-    assert_eq!(refreshed["scope"], "me");
-    let new_access = refreshed["access_token"].as_str().unwrap();
-    let still_refused = api(&app, Method::GET, "/api/users", new_access, None).await;
-    assert_eq!(still_refused.status(), StatusCode::FORBIDDEN);
+    assert!(
+        bad["fields"]["email"].is_string() && bad["fields"]["scopes"].is_string(),
+        "{bad}"
+    );
 }

@@ -21,11 +21,31 @@ async fn every_admin_action_is_recorded_with_the_admin_the_user_and_the_ip() {
     let app = spawn_app().await;
     let token = admin_token(&app).await;
     let steps: [(Method, &str, Option<serde_json::Value>); 8] = [
-        (Method::POST, "/api/users", Some(json!({"username": "vic", "password": "vic-password", "scopes": ["me"]}))),
-        (Method::PATCH, "/api/users/vic", Some(json!({"email": "v@example.com", "scopes": ["me", "x"]}))),
-        (Method::PATCH, "/api/users/vic", Some(json!({"disabled": true}))),
-        (Method::PATCH, "/api/users/vic", Some(json!({"disabled": false}))),
-        (Method::PATCH, "/api/users/vic", Some(json!({"password": "vic-new-password"}))),
+        (
+            Method::POST,
+            "/api/users",
+            Some(json!({"username": "vic", "password": "vic-password", "scopes": ["me"]})),
+        ),
+        (
+            Method::PATCH,
+            "/api/users/vic",
+            Some(json!({"email": "v@example.com", "scopes": ["me", "x"]})),
+        ),
+        (
+            Method::PATCH,
+            "/api/users/vic",
+            Some(json!({"disabled": true})),
+        ),
+        (
+            Method::PATCH,
+            "/api/users/vic",
+            Some(json!({"disabled": false})),
+        ),
+        (
+            Method::PATCH,
+            "/api/users/vic",
+            Some(json!({"password": "vic-new-password"})),
+        ),
         (Method::POST, "/api/users/vic/sign-out", None),
         (Method::DELETE, "/api/users/vic", None),
         (Method::GET, "/api/users/vic", None),
@@ -35,20 +55,42 @@ async fn every_admin_action_is_recorded_with_the_admin_the_user_and_the_ip() {
     }
     let browser = admin_browser(&app).await;
     app.create_user("wes", "wes-password", "me").await;
-    browser.submit("/admin/users/wes", "/admin/users/wes/unlock", &[]).await;
+    browser
+        .submit("/admin/users/wes", "/admin/users/wes/unlock", &[])
+        .await;
 
-    let admin_events: Vec<_> = events(&app).await.into_iter().filter(|e| e.actor.is_some()).collect();
+    let admin_events: Vec<_> = events(&app)
+        .await
+        .into_iter()
+        .filter(|e| e.actor.is_some())
+        .collect();
     let kinds: Vec<_> = admin_events.iter().map(|e| e.kind.as_str()).collect();
-    assert_eq!(kinds, ["user_created", "user_updated", "user_disabled", "user_enabled",
-                       "password_changed", "sessions_revoked", "user_deleted", "user_unlocked"]);
+    assert_eq!(
+        kinds,
+        [
+            "user_created",
+            "user_updated",
+            "user_disabled",
+            "user_enabled",
+            "password_changed",
+            "sessions_revoked",
+            "user_deleted",
+            "user_unlocked"
+        ]
+    );
     for event in &admin_events {
         assert_eq!(event.actor.as_deref(), Some("admin"));
         assert_eq!(event.ip.as_deref(), Some("127.0.0.1"), "{event:?}");
-        assert!(!event.detail.contains("vic-new-password") && !event.detail.contains("vic-password"));
+        assert!(
+            !event.detail.contains("vic-new-password") && !event.detail.contains("vic-password")
+        );
     }
     assert_eq!(admin_events[0].subject.as_deref(), Some("vic"));
     assert_eq!(admin_events[7].subject.as_deref(), Some("wes"));
-    assert_eq!(admin_events[1].detail, "email: (none) → v@example.com; scopes: me → me x");
+    assert_eq!(
+        admin_events[1].detail,
+        "email: (none) → v@example.com; scopes: me → me x"
+    );
 }
 
 #[tokio::test]
@@ -66,7 +108,12 @@ async fn sign_ins_failures_lockouts_and_token_reuse_are_recorded_without_passwor
 
     let all = events(&app).await;
     let kinds: Vec<_> = all.iter().map(|e| e.kind.as_str()).collect();
-    for kind in ["sign_in", "refresh_token_reused", "sign_in_failed", "account_locked"] {
+    for kind in [
+        "sign_in",
+        "refresh_token_reused",
+        "sign_in_failed",
+        "account_locked",
+    ] {
         assert!(kinds.contains(&kind), "{kind} missing from {kinds:?}");
     }
     assert_eq!(kinds.iter().filter(|k| **k == "sign_in_failed").count(), 6);
@@ -91,16 +138,26 @@ async fn the_audit_page_shows_newest_first_with_paging_and_a_user_filter() {
 
     let first = browser.page("/admin/audit").await;
     assert!(first.contains("54 events, newest first"), "{first}");
-    assert_eq!(first.matches("<tr>").count(), 51, "a header row and 50 events");
+    assert_eq!(
+        first.matches("<tr>").count(),
+        51,
+        "a header row and 50 events"
+    );
     let newest = first.find("sessions revoked").unwrap();
-    assert!(newest < first.find("sign in failed").unwrap(), "newest first");
+    assert!(
+        newest < first.find("sign in failed").unwrap(),
+        "newest first"
+    );
     assert!(first.contains("Page 1 of 2") && first.contains(r#"href="/admin/audit?page=2""#));
     let second = browser.page("/admin/audit?page=2").await;
     assert_eq!(second.matches("<tr>").count(), 5);
 
     let filtered = browser.page("/admin/audit?user=yan").await;
     assert!(filtered.contains("1 events involving yan"), "{filtered}");
-    assert!(filtered.contains("signed out everywhere (0 sessions ended)") && !filtered.contains("ghost"));
+    assert!(
+        filtered.contains("signed out everywhere (0 sessions ended)")
+            && !filtered.contains("ghost")
+    );
     let by_actor = browser.page("/admin/audit?user=admin").await;
     assert!(by_actor.contains("sessions revoked") && by_actor.contains("sign in"));
 }

@@ -84,11 +84,17 @@ impl ResponseError for PageError {
             AppError::Validation(fields) => ("Cannot do that", join_fields(fields)),
             AppError::Unavailable(e) => {
                 log::warn!("database unavailable: {e}");
-                ("Try again shortly", "The database is unavailable.".to_owned())
+                (
+                    "Try again shortly",
+                    "The database is unavailable.".to_owned(),
+                )
             }
             AppError::Internal(detail) => {
                 log::error!("internal error on an admin page: {detail}");
-                ("Something went wrong", "Please try again in a moment.".to_owned())
+                (
+                    "Something went wrong",
+                    "Please try again in a moment.".to_owned(),
+                )
             }
         };
         simple_page(status, title, &html_escape(&message))

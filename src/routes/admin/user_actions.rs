@@ -53,15 +53,16 @@ async fn set_disabled(ctx: Ctx, username: &str, disabled: bool) -> Result<HttpRe
         ..UserUpdate::default()
     };
     let actor = actor(&ctx.req, &ctx.principal, &ctx.state);
-    let result = users::admin::update_user(&ctx.state.db, &ctx.state.hasher, &actor, &user, changes)
-        .await
-        .map(|_| {
-            if disabled {
-                format!("Disabled {username}; every session of theirs has ended.")
-            } else {
-                format!("Enabled {username}.")
-            }
-        });
+    let result =
+        users::admin::update_user(&ctx.state.db, &ctx.state.hasher, &actor, &user, changes)
+            .await
+            .map(|_| {
+                if disabled {
+                    format!("Disabled {username}; every session of theirs has ended.")
+                } else {
+                    format!("Enabled {username}.")
+                }
+            });
     answer(&ctx.session, username, result)
 }
 
@@ -74,7 +75,12 @@ pub async fn post_disable(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
     check_csrf(&session, &form.csrf_token)?;
-    let ctx = Ctx { req, principal, session, state };
+    let ctx = Ctx {
+        req,
+        principal,
+        session,
+        state,
+    };
     set_disabled(ctx, &username, true).await
 }
 
@@ -87,7 +93,12 @@ pub async fn post_enable(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
     check_csrf(&session, &form.csrf_token)?;
-    let ctx = Ctx { req, principal, session, state };
+    let ctx = Ctx {
+        req,
+        principal,
+        session,
+        state,
+    };
     set_disabled(ctx, &username, false).await
 }
 
@@ -126,7 +137,11 @@ pub async fn post_password(
                 let actor = actor(&req, &principal, &state);
                 users::admin::update_user(&state.db, &state.hasher, &actor, &user, changes)
                     .await
-                    .map(|_| format!("Set a new password for {username}; every session of theirs has ended."))
+                    .map(|_| {
+                        format!(
+                            "Set a new password for {username}; every session of theirs has ended."
+                        )
+                    })
             }
         }
     };
@@ -219,7 +234,10 @@ pub async fn post_delete(
     let actor = actor(&req, &principal, &state);
     match users::admin::delete_user(&state.db, &actor, &user).await {
         Ok(()) => {
-            flash::set(&session, Flash::success(format!("Deleted user {username}.")));
+            flash::set(
+                &session,
+                Flash::success(format!("Deleted user {username}.")),
+            );
             Ok(see_other("/admin/users"))
         }
         Err(e) => answer(&session, &username, Err(e)),

@@ -75,7 +75,8 @@ pub async fn post_user(
     let actor = actor(&req, &principal, &state);
     let created = users::admin::create_user(&state.db, &state.hasher, &actor, new).await?;
     let mut response = json(StatusCode::CREATED, &UserView::from(&created));
-    if let Ok(location) = header::HeaderValue::from_str(&format!("/api/users/{}", created.username)) {
+    if let Ok(location) = header::HeaderValue::from_str(&format!("/api/users/{}", created.username))
+    {
         response.headers_mut().insert(header::LOCATION, location);
     }
     Ok(response)

@@ -56,7 +56,8 @@ pub async fn patch_user(
     let changes = parse_patch(body.into_inner())?;
     let user = users::get_by_username(&state.db, &username).await?;
     let actor = actor(&req, &principal, &state);
-    let updated = users::admin::update_user(&state.db, &state.hasher, &actor, &user, changes).await?;
+    let updated =
+        users::admin::update_user(&state.db, &state.hasher, &actor, &user, changes).await?;
     Ok(json(StatusCode::OK, &UserView::from(&updated)))
 }
 

@@ -62,5 +62,8 @@ pub async fn post_sign_out(
     let user = users::get_by_username(&state.db, &username).await?;
     let actor = actor(&req, &principal, &state);
     let ended = users::admin::sign_out_everywhere(&state.db, &actor, &user).await?;
-    Ok(json(StatusCode::OK, &json_value!({ "sessions_ended": ended })))
+    Ok(json(
+        StatusCode::OK,
+        &json_value!({ "sessions_ended": ended }),
+    ))
 }
