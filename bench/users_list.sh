@@ -43,8 +43,8 @@ SELECT printf('00000000-0000-4000-8000-%012d', i),
        upper(substr(f, 1, 1)) || substr(f, 2) || ' ' || upper(substr(l, 1, 1)) || substr(l, 2),
        (SELECT password_hash FROM users WHERE username = 'admin'),
        i % 97 = 0, 'me', 0, 0, 0, strftime('%s', 'now'), strftime('%s', 'now')
-FROM (SELECT i, json_extract(names.first, '$[' || (i % 20) || ']') AS f,
-                json_extract(names.last, '$[' || ((i / 20) % 20) || ']') AS l
+FROM (SELECT i, json_extract(names.first, '\$[' || (i % 20) || ']') AS f,
+                json_extract(names.last, '\$[' || ((i / 20) % 20) || ']') AS l
       FROM n, names);
 ANALYZE;
 SQL

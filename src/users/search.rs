@@ -10,7 +10,7 @@
 //! `COUNT` in SQL. Case folding is ASCII-only, as SQLite's `lower()` is.
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, SimpleExpr};
 use sea_orm::{
-    Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    Condition, DatabaseConnection, DbBackend, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect,
 };
 
@@ -96,7 +96,8 @@ pub async fn search(
     let needle: String = q.trim().chars().take(MAX_QUERY_CHARS).collect();
     let mut query = User::find();
     if !needle.is_empty() {
-        query = query.filter(prefix_of_any(&needle.to_ascii_lowercase()));
+        let exact_range = db.get_database_backend() == DbBackend::Sqlite;
+        query = query.filter(prefix_of_any(&needle.to_ascii_lowercase(), exact_range));
     }
     let total = query.clone().count(db).await?;
     let users = query
@@ -112,22 +113,26 @@ pub async fn search(
     })
 }
 
-fn prefix_of_any(needle: &str) -> Condition {
+fn prefix_of_any(needle: &str, exact_range: bool) -> Condition {
     Condition::any()
-        .add(prefix_of(user::Column::Username, needle))
-        .add(prefix_of(user::Column::Email, needle))
-        .add(prefix_of(user::Column::FullName, needle))
+        .add(prefix_of(user::Column::Username, needle, exact_range))
+        .add(prefix_of(user::Column::Email, needle, exact_range))
+        .add(prefix_of(user::Column::FullName, needle, exact_range))
 }
 
 /// `lower(col) >= needle AND lower(col) < needle || U+10FFFF` uses the
-/// expression index; the `LIKE` keeps the answer exact under any collation.
-fn prefix_of(column: user::Column, needle: &str) -> SimpleExpr {
+/// expression index. Unless the range is exact (byte order), a `LIKE` on
+/// the rows it finds keeps the answer exact under the database collation.
+fn prefix_of(column: user::Column, needle: &str, exact_range: bool) -> SimpleExpr {
     let lowered = || Expr::expr(Func::lower(Expr::col((User, column))));
-    let pattern = format!("{}%", escape_like(needle));
-    lowered()
+    let range = lowered()
         .gte(needle)
-        .and(lowered().lt(format!("{needle}\u{10FFFF}")))
-        .and(lowered().like(LikeExpr::new(pattern).escape('\\')))
+        .and(lowered().lt(format!("{needle}\u{10FFFF}")));
+    if exact_range {
+        return range;
+    }
+    let pattern = format!("{}%", escape_like(needle));
+    range.and(lowered().like(LikeExpr::new(pattern).escape('\\')))
 }
 
 fn escape_like(text: &str) -> String {
