@@ -82,7 +82,7 @@ pub async fn post_profile(
     } else {
         Err(AppError::Validation(errors))
     };
-    Ok(answer(&session, &user.username, result)?)
+    answer(&session, &user.username, result)
 }
 
 /// Post-redirect-get back to the user's page with the outcome as a flash
