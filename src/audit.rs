@@ -70,3 +70,29 @@ pub async fn record(db: &impl ConnectionTrait, kind: AuditKind, event: Event<'_>
         log::warn!("could not write audit event {}: {e}", kind.as_str());
     }
 }
+
+/// One page of the log, newest first (SPEC §5 `/admin/audit`). With `user`,
+/// only the events where that user acted or was acted on.
+pub async fn page(
+    db: &sea_orm::DatabaseConnection,
+    user: Option<&str>,
+    paging: crate::users::Paging,
+) -> Result<(Vec<audit_event::Model>, u64), crate::error::AppError> {
+    use sea_orm::{ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+    let mut query = audit_event::Entity::find();
+    if let Some(user) = user {
+        query = query.filter(
+            Condition::any()
+                .add(audit_event::Column::Subject.eq(user))
+                .add(audit_event::Column::Actor.eq(user)),
+        );
+    }
+    let total = query.clone().count(db).await?;
+    let events = query
+        .order_by_desc(audit_event::Column::Id)
+        .limit(paging.per_page)
+        .offset(paging.offset())
+        .all(db)
+        .await?;
+    Ok((events, total))
+}

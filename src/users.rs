@@ -9,6 +9,19 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+pub mod admin;
+mod input;
+mod search;
+mod update;
+
+pub use input::{parse_new_user, NewUserInput};
+/// Per-field parsing helpers shared by the API and the admin forms.
+pub mod input_fields {
+    pub use super::input::{collect, optional_email, optional_full_name};
+}
+pub use search::{search, Paging, UserPage, DEFAULT_PER_PAGE, MAX_PER_PAGE};
+pub use update::{update, UserUpdate};
+
 use crate::auth::password::PasswordHasher;
 use crate::auth::sessions;
 use crate::clock;
@@ -118,39 +131,97 @@ pub async fn set_password(
 }
 
 /// Disables (ending every session; enabling again revives none) or enables.
+/// The last enabled admin cannot be disabled (`Conflict`).
 pub async fn set_disabled(
     db: &DatabaseConnection,
     user: &user::Model,
     disabled: bool,
 ) -> Result<(), AppError> {
+    let changes = UserUpdate {
+        disabled: Some(disabled),
+        ..UserUpdate::default()
+    };
+    // No password in the change, so the hasher is never used.
+    update::apply(db, None, user, changes).await.map(|_| ())
+}
+
+/// Deletes a user; their sessions and refresh tokens go with them. The last
+/// enabled admin cannot be deleted (`Conflict`).
+pub async fn delete(db: &DatabaseConnection, user: &user::Model) -> Result<(), AppError> {
     let txn = db.begin().await?;
-    User::update_many()
-        .col_expr(user::Column::Disabled, Expr::value(disabled))
-        .col_expr(user::Column::UpdatedAt, Expr::value(clock::now()))
-        .filter(user::Column::Id.eq(user.id.as_str()))
-        .exec(&txn)
-        .await?;
-    if disabled {
-        sessions::revoke_all_for_user(&txn, &user.id, None).await?;
+    if update::is_enabled_admin(user) {
+        update::lock_admins(&txn).await?;
+    }
+    let deleted = User::delete_by_id(user.id.as_str()).exec(&txn).await?;
+    if deleted.rows_affected == 0 {
+        txn.rollback().await?;
+        return Err(AppError::NotFound(format!(
+            "no user named {}",
+            user.username
+        )));
+    }
+    if update::is_enabled_admin(user) && update::count_enabled_admins(&txn).await? == 0 {
+        txn.rollback().await?;
+        return Err(update::last_admin_error(user));
     }
     txn.commit().await?;
     Ok(())
 }
 
-/// Deletes a user; their sessions and refresh tokens go with them.
-pub async fn delete(db: &DatabaseConnection, user: &user::Model) -> Result<(), AppError> {
-    User::delete_by_id(user.id.as_str()).exec(db).await?;
+/// Lifts a brute-force lock (SPEC §3) by zeroing the lockout columns.
+pub async fn unlock(db: &DatabaseConnection, user: &user::Model) -> Result<(), AppError> {
+    User::update_many()
+        .col_expr(user::Column::FailedLogins, Expr::value(0))
+        .col_expr(user::Column::FailedWindowStart, Expr::value(0i64))
+        .col_expr(user::Column::LockedUntil, Expr::value(0i64))
+        .col_expr(user::Column::UpdatedAt, Expr::value(clock::now()))
+        .filter(user::Column::Id.eq(user.id.as_str()))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Ends every session of the user, and with them every refresh and access
+/// token (SPEC §4 "sign out everywhere"). Returns how many were live.
+pub async fn sign_out_everywhere(
+    db: &DatabaseConnection,
+    user: &user::Model,
+) -> Result<u64, AppError> {
+    Ok(sessions::revoke_all_for_user(db, &user.id, None).await?)
+}
+
+/// The user's live sessions, newest first.
+pub async fn live_sessions(
+    db: &DatabaseConnection,
+    user: &user::Model,
+) -> Result<Vec<crate::entities::session::Model>, AppError> {
+    Ok(sessions::list_live(db, &user.id).await?)
+}
+
+/// Ends one session of this user; `NotFound` when the user has no such live
+/// session (a session id of another user is not touched).
+pub async fn end_session(
+    db: &DatabaseConnection,
+    user: &user::Model,
+    session_id: &str,
+) -> Result<(), AppError> {
+    use crate::entities::{prelude::Session, session};
+    let ended = Session::update_many()
+        .col_expr(session::Column::RevokedAt, Expr::value(clock::now()))
+        .filter(session::Column::Id.eq(session_id))
+        .filter(session::Column::UserId.eq(user.id.as_str()))
+        .filter(session::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    if ended.rows_affected == 0 {
+        return Err(AppError::NotFound("no such live session".into()));
+    }
     Ok(())
 }
 
 /// Whether any enabled user holds the `admin` scope.
 pub async fn enabled_admin_exists(db: &DatabaseConnection) -> Result<bool, AppError> {
-    let candidates = User::find()
-        .filter(user::Column::Scopes.contains("admin"))
-        .filter(user::Column::Disabled.eq(false))
-        .all(db)
-        .await?;
-    Ok(candidates.iter().any(|u| u.scope_set().contains("admin")))
+    Ok(update::count_enabled_admins(db).await? > 0)
 }
 
 /// SPEC §1: when no admin exists, create one from `VALET_ADMIN_USERNAME` /

@@ -20,3 +20,7 @@ mod refresh_grant;
 mod revoke;
 mod session_expiry;
 mod token_endpoint;
+mod admin_pages;
+mod admin_support;
+mod api_users;
+mod audit;

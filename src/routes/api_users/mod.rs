@@ -1,4 +1,57 @@
-//! (to be built)
-use actix_web::web;
+//! The user directory as a JSON API (SPEC §4 `/api/users…`). Each route
+//! declares its scope here; the shared guard enforces it (RFC 6750 §3), and
+//! state-changing methods need a Bearer token because the guard refuses the
+//! session cookie on them. The rules live in [`crate::users`].
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde::Serialize;
 
-pub fn configure(_cfg: &mut web::ServiceConfig) {}
+use crate::auth::{Guard, Principal};
+use crate::state::AppState;
+use crate::users::admin::Actor;
+
+mod collection;
+mod one;
+mod sessions;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    let read = || Guard::api().require("users:read");
+    let write = || Guard::api().require("users:write");
+    cfg.service(
+        web::scope("/api/users")
+            .service(
+                web::resource("")
+                    .route(web::get().to(collection::get_users).wrap(read()))
+                    .route(web::post().to(collection::post_user).wrap(write())),
+            )
+            .service(
+                web::resource("/{username}")
+                    .route(web::get().to(one::get_user).wrap(read()))
+                    .route(web::patch().to(one::patch_user).wrap(write()))
+                    .route(web::delete().to(one::delete_user).wrap(write())),
+            )
+            .service(
+                web::resource("/{username}/sign-out")
+                    .route(web::post().to(sessions::post_sign_out).wrap(write())),
+            )
+            .service(
+                web::resource("/{username}/sessions")
+                    .route(web::get().to(sessions::get_sessions).wrap(read())),
+            ),
+    );
+}
+
+/// A JSON answer that must not be cached: it describes accounts.
+fn json(status: StatusCode, body: &impl Serialize) -> HttpResponse {
+    HttpResponse::build(status)
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(body)
+}
+
+/// The admin making the call, for the audit log.
+fn actor(req: &HttpRequest, principal: &Principal, state: &AppState) -> Actor {
+    Actor::new(
+        &principal.user.username,
+        crate::net::client_ip(req, &state.settings),
+    )
+}

@@ -1,0 +1,245 @@
+//! The buttons of the user page, each a CSRF-checked `POST` answered by a
+//! redirect back with a flash message: disable, enable, reset password,
+//! unlock, sign out everywhere, end one session, and delete behind a
+//! confirmation page.
+use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+use serde::Deserialize;
+
+use super::user_page::answer;
+use super::view::{Chrome, UserRow};
+use super::{actor, check_csrf, chrome, render, see_other, PageError};
+use crate::auth::Principal;
+use crate::domain::Password;
+use crate::error::AppError;
+use crate::routes::flash::{self, Flash};
+use crate::state::AppState;
+use crate::users::{self, UserUpdate};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/users/{username}/disable", web::post().to(post_disable))
+        .route("/users/{username}/enable", web::post().to(post_enable))
+        .route("/users/{username}/password", web::post().to(post_password))
+        .route("/users/{username}/unlock", web::post().to(post_unlock))
+        .route("/users/{username}/sign-out", web::post().to(post_sign_out))
+        .route(
+            "/users/{username}/sessions/{session_id}/end",
+            web::post().to(post_end_session),
+        )
+        .route("/users/{username}/delete", web::get().to(get_delete))
+        .route("/users/{username}/delete", web::post().to(post_delete));
+}
+
+/// A form with nothing but the CSRF token.
+#[derive(Deserialize)]
+pub struct ButtonForm {
+    csrf_token: Option<String>,
+}
+
+/// What every action needs: the acting admin, the session, the state.
+struct Ctx {
+    req: HttpRequest,
+    principal: Principal,
+    session: Session,
+    state: web::Data<AppState>,
+}
+
+async fn set_disabled(ctx: Ctx, username: &str, disabled: bool) -> Result<HttpResponse, PageError> {
+    let user = users::get_by_username(&ctx.state.db, username).await?;
+    let changes = UserUpdate {
+        disabled: Some(disabled),
+        ..UserUpdate::default()
+    };
+    let actor = actor(&ctx.req, &ctx.principal, &ctx.state);
+    let result =
+        users::admin::update_user(&ctx.state.db, &ctx.state.hasher, &actor, &user, changes)
+            .await
+            .map(|_| {
+                if disabled {
+                    format!("Disabled {username}; every session of theirs has ended.")
+                } else {
+                    format!("Enabled {username}.")
+                }
+            });
+    answer(&ctx.session, username, result)
+}
+
+pub async fn post_disable(
+    req: HttpRequest,
+    principal: Principal,
+    session: Session,
+    username: web::Path<String>,
+    form: web::Form<ButtonForm>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    check_csrf(&session, &form.csrf_token)?;
+    let ctx = Ctx {
+        req,
+        principal,
+        session,
+        state,
+    };
+    set_disabled(ctx, &username, true).await
+}
+
+pub async fn post_enable(
+    req: HttpRequest,
+    principal: Principal,
+    session: Session,
+    username: web::Path<String>,
+    form: web::Form<ButtonForm>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    check_csrf(&session, &form.csrf_token)?;
+    let ctx = Ctx {
+        req,
+        principal,
+        session,
+        state,
+    };
+    set_disabled(ctx, &username, false).await
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    csrf_token: Option<String>,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    password_confirm: String,
+}
+
+/// Sets a new password (the policy applies) and ends every session of the
+/// user (SPEC §4).
+pub async fn post_password(
+    req: HttpRequest,
+    principal: Principal,
+    session: Session,
+    username: web::Path<String>,
+    form: web::Form<PasswordForm>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    let form = form.into_inner();
+    check_csrf(&session, &form.csrf_token)?;
+    let user = users::get_by_username(&state.db, &username).await?;
+    let result = if form.password != form.password_confirm {
+        Err(AppError::field("password", "the two passwords differ"))
+    } else {
+        match Password::parse(form.password) {
+            Err(message) => Err(AppError::field("password", message)),
+            Ok(password) => {
+                let changes = UserUpdate {
+                    password: Some(password),
+                    ..UserUpdate::default()
+                };
+                let actor = actor(&req, &principal, &state);
+                users::admin::update_user(&state.db, &state.hasher, &actor, &user, changes)
+                    .await
+                    .map(|_| {
+                        format!(
+                            "Set a new password for {username}; every session of theirs has ended."
+                        )
+                    })
+            }
+        }
+    };
+    answer(&session, &username, result)
+}
+
+pub async fn post_unlock(
+    req: HttpRequest,
+    principal: Principal,
+    session: Session,
+    username: web::Path<String>,
+    form: web::Form<ButtonForm>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    check_csrf(&session, &form.csrf_token)?;
+    let user = users::get_by_username(&state.db, &username).await?;
+    let actor = actor(&req, &principal, &state);
+    let result = users::admin::unlock_user(&state.db, &actor, &user)
+        .await
+        .map(|()| format!("Unlocked {username}: they can sign in again."));
+    answer(&session, &username, result)
+}
+
+pub async fn post_sign_out(
+    req: HttpRequest,
+    principal: Principal,
+    session: Session,
+    username: web::Path<String>,
+    form: web::Form<ButtonForm>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    check_csrf(&session, &form.csrf_token)?;
+    let user = users::get_by_username(&state.db, &username).await?;
+    let actor = actor(&req, &principal, &state);
+    let result = users::admin::sign_out_everywhere(&state.db, &actor, &user)
+        .await
+        .map(|ended| format!("Signed {username} out everywhere ({ended} sessions ended)."));
+    answer(&session, &username, result)
+}
+
+pub async fn post_end_session(
+    req: HttpRequest,
+    principal: Principal,
+    session: Session,
+    path: web::Path<(String, String)>,
+    form: web::Form<ButtonForm>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    check_csrf(&session, &form.csrf_token)?;
+    let (username, session_id) = path.into_inner();
+    let user = users::get_by_username(&state.db, &username).await?;
+    let actor = actor(&req, &principal, &state);
+    let result = users::admin::end_session(&state.db, &actor, &user, &session_id)
+        .await
+        .map(|()| "Ended the session.".to_owned());
+    answer(&session, &username, result)
+}
+
+#[derive(Template)]
+#[template(path = "admin/delete.html")]
+struct DeletePage {
+    chrome: Chrome,
+    user: UserRow,
+}
+
+/// The confirmation step before a delete.
+pub async fn get_delete(
+    username: web::Path<String>,
+    session: Session,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    let user = users::get_by_username(&state.db, &username).await?;
+    let page = DeletePage {
+        chrome: chrome(&session)?,
+        user: UserRow::from(&user),
+    };
+    render(StatusCode::OK, &page)
+}
+
+pub async fn post_delete(
+    req: HttpRequest,
+    principal: Principal,
+    session: Session,
+    username: web::Path<String>,
+    form: web::Form<ButtonForm>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    check_csrf(&session, &form.csrf_token)?;
+    let user = users::get_by_username(&state.db, &username).await?;
+    let actor = actor(&req, &principal, &state);
+    match users::admin::delete_user(&state.db, &actor, &user).await {
+        Ok(()) => {
+            flash::set(
+                &session,
+                Flash::success(format!("Deleted user {username}.")),
+            );
+            Ok(see_other("/admin/users"))
+        }
+        Err(e) => answer(&session, &username, Err(e)),
+    }
+}

@@ -1,0 +1,102 @@
+//! `GET`, `PATCH` and `DELETE /api/users/{username}` (SPEC §4).
+use std::collections::BTreeMap;
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde::{Deserialize, Deserializer};
+
+use super::{actor, json};
+use crate::auth::Principal;
+use crate::domain::{Password, ScopeSet};
+use crate::error::AppError;
+use crate::routes::me::UserView;
+use crate::state::AppState;
+use crate::users::{self, UserUpdate};
+
+pub async fn get_user(
+    username: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let user = users::get_by_username(&state.db, &username).await?;
+    Ok(json(StatusCode::OK, &UserView::from(&user)))
+}
+
+/// The fields `PATCH` may change; `null` clears `email` and `full_name`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PatchUser {
+    #[serde(default, deserialize_with = "present")]
+    email: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    full_name: Option<Option<String>>,
+    scopes: Option<Vec<String>>,
+    disabled: Option<bool>,
+    password: Option<String>,
+}
+
+/// Tells a field sent as `null` (`Some(None)`) from one left out (`None`).
+fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+/// SPEC §4: changes email, full_name, scopes, disabled or password. A new
+/// password meets the policy and ends every session of the user, as a
+/// disable does; the last enabled admin keeps `admin` and stays enabled (409).
+pub async fn patch_user(
+    req: HttpRequest,
+    principal: Principal,
+    username: web::Path<String>,
+    body: web::Json<PatchUser>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let changes = parse_patch(body.into_inner())?;
+    let user = users::get_by_username(&state.db, &username).await?;
+    let actor = actor(&req, &principal, &state);
+    let updated =
+        users::admin::update_user(&state.db, &state.hasher, &actor, &user, changes).await?;
+    Ok(json(StatusCode::OK, &UserView::from(&updated)))
+}
+
+fn parse_patch(body: PatchUser) -> Result<UserUpdate, AppError> {
+    use users::input_fields::{collect, optional_email, optional_full_name};
+    let mut errors = BTreeMap::new();
+    let changes = UserUpdate {
+        email: body
+            .email
+            .and_then(|raw| optional_email(&mut errors, "email", raw.as_deref())),
+        full_name: body
+            .full_name
+            .and_then(|raw| optional_full_name(&mut errors, "full_name", raw.as_deref())),
+        scopes: body
+            .scopes
+            .and_then(|list| collect(&mut errors, "scopes", ScopeSet::from_list(&list))),
+        disabled: body.disabled,
+        password: body
+            .password
+            .and_then(|raw| collect(&mut errors, "password", Password::parse(raw))),
+    };
+    if errors.is_empty() {
+        Ok(changes)
+    } else {
+        Err(AppError::Validation(errors))
+    }
+}
+
+/// SPEC §4: 204; the user's sessions and tokens go with them.
+pub async fn delete_user(
+    req: HttpRequest,
+    principal: Principal,
+    username: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let user = users::get_by_username(&state.db, &username).await?;
+    let actor = actor(&req, &principal, &state);
+    users::admin::delete_user(&state.db, &actor, &user).await?;
+    Ok(HttpResponse::NoContent()
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+        .finish())
+}

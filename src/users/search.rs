@@ -1,0 +1,183 @@
+//! Searching the directory a page at a time (SPEC §4 `GET /api/users`), for
+//! the JSON API and the admin users list alike.
+//!
+//! `q` matches a case-insensitive *prefix* of the username, the email or the
+//! full name. Each of the three is indexed as `lower(column)` (migration
+//! `m20261123_000001`), and the match is written as a range on that
+//! expression, which SQLite and PostgreSQL both answer from the index; a
+//! substring match (`LIKE '%q%'`) would read every row on every request.
+//! Only one page of rows is loaded (`LIMIT`/`OFFSET`), and the total is a
+//! `COUNT` in SQL. Case folding is ASCII-only, as SQLite's `lower()` is.
+use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, SimpleExpr};
+use sea_orm::{
+    Condition, DatabaseConnection, DbBackend, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
+
+use crate::entities::prelude::User;
+use crate::entities::user;
+use crate::error::AppError;
+
+/// `per_page` when none is asked for.
+pub const DEFAULT_PER_PAGE: u64 = 20;
+/// The largest `per_page` (SPEC §4).
+pub const MAX_PER_PAGE: u64 = 100;
+/// Longest `q` taken; a username is at most 64 characters, an email 254.
+const MAX_QUERY_CHARS: usize = 254;
+
+/// Which page: `page` counts from 1.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Paging {
+    pub page: u64,
+    pub per_page: u64,
+}
+
+impl Default for Paging {
+    fn default() -> Self {
+        Self {
+            page: 1,
+            per_page: DEFAULT_PER_PAGE,
+        }
+    }
+}
+
+impl Paging {
+    /// Parses `page` (from 1) and `per_page` (1 to 100); absent values take
+    /// the defaults, anything else is a 400 naming the parameter.
+    pub fn parse(page: Option<&str>, per_page: Option<&str>) -> Result<Self, AppError> {
+        let page = match page {
+            None => 1,
+            Some(raw) => raw
+                .parse::<u64>()
+                .ok()
+                .filter(|p| (1..=u64::from(u32::MAX)).contains(p))
+                .ok_or_else(|| AppError::BadRequest("page must be a whole number from 1".into()))?,
+        };
+        let per_page = match per_page {
+            None => DEFAULT_PER_PAGE,
+            Some(raw) => raw
+                .parse::<u64>()
+                .ok()
+                .filter(|n| (1..=MAX_PER_PAGE).contains(n))
+                .ok_or_else(|| {
+                    AppError::BadRequest(format!(
+                        "per_page must be a whole number from 1 to {MAX_PER_PAGE}"
+                    ))
+                })?,
+        };
+        Ok(Self { page, per_page })
+    }
+
+    pub fn offset(&self) -> u64 {
+        (self.page - 1).saturating_mul(self.per_page)
+    }
+
+    /// How many pages `total` rows fill (at least 1).
+    pub fn page_count(&self, total: u64) -> u64 {
+        Ord::max(total.div_ceil(self.per_page), 1)
+    }
+}
+
+/// One page of users, by username, and how many match in all.
+#[derive(Debug)]
+pub struct UserPage {
+    pub users: Vec<user::Model>,
+    pub total: u64,
+    pub paging: Paging,
+}
+
+/// Users whose username, email or full name starts with `q` (ignoring ASCII
+/// case), ordered by username; a blank `q` matches everyone.
+pub async fn search(
+    db: &DatabaseConnection,
+    q: &str,
+    paging: Paging,
+) -> Result<UserPage, AppError> {
+    let needle: String = q.trim().chars().take(MAX_QUERY_CHARS).collect();
+    let mut query = User::find();
+    if !needle.is_empty() {
+        let exact_range = db.get_database_backend() == DbBackend::Sqlite;
+        query = query.filter(prefix_of_any(&needle.to_ascii_lowercase(), exact_range));
+    }
+    let total = query.clone().count(db).await?;
+    let users = query
+        .order_by_asc(user::Column::Username)
+        .limit(paging.per_page)
+        .offset(paging.offset())
+        .all(db)
+        .await?;
+    Ok(UserPage {
+        users,
+        total,
+        paging,
+    })
+}
+
+fn prefix_of_any(needle: &str, exact_range: bool) -> Condition {
+    Condition::any()
+        .add(prefix_of(user::Column::Username, needle, exact_range))
+        .add(prefix_of(user::Column::Email, needle, exact_range))
+        .add(prefix_of(user::Column::FullName, needle, exact_range))
+}
+
+/// `lower(col) >= needle AND lower(col) < needle || U+10FFFF` uses the
+/// expression index. Unless the range is exact (byte order), a `LIKE` on
+/// the rows it finds keeps the answer exact under the database collation.
+fn prefix_of(column: user::Column, needle: &str, exact_range: bool) -> SimpleExpr {
+    let lowered = || Expr::expr(Func::lower(Expr::col((User, column))));
+    let range = lowered()
+        .gte(needle)
+        .and(lowered().lt(format!("{needle}\u{10FFFF}")));
+    if exact_range {
+        return range;
+    }
+    let pattern = format!("{}%", escape_like(needle));
+    range.and(lowered().like(LikeExpr::new(pattern).escape('\\')))
+}
+
+fn escape_like(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{escape_like, Paging};
+
+    #[test]
+    fn paging_defaults_and_bounds() {
+        assert_eq!(Paging::parse(None, None).unwrap(), Paging::default());
+        assert_eq!(Paging::parse(Some("3"), Some("100")).unwrap().offset(), 200);
+        for (page, per_page) in [
+            ("0", "20"),
+            ("x", "20"),
+            ("1", "0"),
+            ("1", "101"),
+            ("-1", "5"),
+        ] {
+            assert!(
+                Paging::parse(Some(page), Some(per_page)).is_err(),
+                "{page} {per_page}"
+            );
+        }
+    }
+
+    #[test]
+    fn page_count_rounds_up_and_is_at_least_one() {
+        let paging = Paging::default();
+        assert_eq!(paging.page_count(0), 1);
+        assert_eq!(paging.page_count(20), 1);
+        assert_eq!(paging.page_count(21), 2);
+    }
+
+    #[test]
+    fn like_wildcards_are_escaped() {
+        assert_eq!(escape_like(r"a%b_c\d"), r"a\%b\_c\\d");
+    }
+}

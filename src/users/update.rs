@@ -1,0 +1,158 @@
+//! Changing a user (SPEC §4 `PATCH /api/users/{username}`, the admin user
+//! page, the CLI) under one rule set: a disable or a password change ends
+//! every session, and the last enabled admin can neither be disabled nor
+//! lose the `admin` scope.
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr,
+    EntityTrait, IntoActiveModel, QueryFilter, QuerySelect, Set, TransactionTrait,
+};
+
+use crate::auth::password::PasswordHasher;
+use crate::auth::sessions;
+use crate::clock;
+use crate::domain::{Email, FullName, Password, ScopeSet};
+use crate::entities::prelude::User;
+use crate::entities::user;
+use crate::error::AppError;
+
+/// The scope that makes a user an admin (SPEC §5).
+pub const ADMIN_SCOPE: &str = "admin";
+
+/// What to change; `None` leaves a field as it is. For `email` and
+/// `full_name`, `Some(None)` clears the field.
+#[derive(Debug, Default)]
+pub struct UserUpdate {
+    pub email: Option<Option<Email>>,
+    pub full_name: Option<Option<FullName>>,
+    pub scopes: Option<ScopeSet>,
+    pub disabled: Option<bool>,
+    pub password: Option<Password>,
+}
+
+impl UserUpdate {
+    /// Whether the change touches the profile (email, name or scopes).
+    pub fn changes_profile(&self) -> bool {
+        self.email.is_some() || self.full_name.is_some() || self.scopes.is_some()
+    }
+}
+
+/// Applies `changes` in one transaction and returns the user as stored.
+/// A new password passes the policy already (it is a [`Password`]), is
+/// hashed off the async threads, and ends every session of the user, as a
+/// disable does (SPEC §4). Taking the last enabled admin's `admin` scope or
+/// disabling them is a `Conflict` and changes nothing.
+pub async fn update(
+    db: &DatabaseConnection,
+    hasher: &PasswordHasher,
+    user: &user::Model,
+    changes: UserUpdate,
+) -> Result<user::Model, AppError> {
+    apply(db, Some(hasher), user, changes).await
+}
+
+pub(super) async fn apply(
+    db: &DatabaseConnection,
+    hasher: Option<&PasswordHasher>,
+    user: &user::Model,
+    changes: UserUpdate,
+) -> Result<user::Model, AppError> {
+    let hash = match (&changes.password, hasher) {
+        (Some(password), Some(hasher)) => Some(hasher.hash(password).await?),
+        (Some(_), None) => return Err(AppError::Internal("a password without a hasher".into())),
+        (None, _) => None,
+    };
+    let demotes = is_enabled_admin(user)
+        && (changes.disabled == Some(true)
+            || changes
+                .scopes
+                .as_ref()
+                .is_some_and(|scopes| !scopes.contains(ADMIN_SCOPE)));
+    let ends_sessions = changes.disabled == Some(true) || hash.is_some();
+
+    let mut row = user.clone().into_active_model();
+    if let Some(email) = changes.email {
+        row.email = Set(email.map(Email::into_inner));
+    }
+    if let Some(full_name) = changes.full_name {
+        row.full_name = Set(full_name
+            .map(FullName::into_inner)
+            .filter(|n| !n.is_empty()));
+    }
+    if let Some(scopes) = changes.scopes {
+        row.scopes = Set(scopes.to_string());
+    }
+    if let Some(disabled) = changes.disabled {
+        row.disabled = Set(disabled);
+    }
+    if let Some(hash) = hash {
+        row.password_hash = Set(hash);
+    }
+    row.updated_at = Set(clock::now());
+
+    let txn = db.begin().await?;
+    if demotes {
+        lock_admins(&txn).await?;
+    }
+    let updated = match row.update(&txn).await {
+        Ok(updated) => updated,
+        Err(DbErr::RecordNotUpdated) => {
+            txn.rollback().await?;
+            return Err(AppError::NotFound(format!(
+                "no user named {}",
+                user.username
+            )));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    // Counted after the write, inside the transaction: of two admins
+    // demoting each other at once, the second sees the first's change.
+    if demotes && count_enabled_admins(&txn).await? == 0 {
+        txn.rollback().await?;
+        return Err(last_admin_error(user));
+    }
+    if ends_sessions {
+        sessions::revoke_all_for_user(&txn, &user.id, None).await?;
+    }
+    txn.commit().await?;
+    Ok(updated)
+}
+
+pub(super) fn is_enabled_admin(user: &user::Model) -> bool {
+    !user.disabled && user.scope_set().contains(ADMIN_SCOPE)
+}
+
+pub(super) fn last_admin_error(user: &user::Model) -> AppError {
+    AppError::Conflict(format!(
+        "{} is the last enabled admin: give another user the admin scope first",
+        user.username
+    ))
+}
+
+/// Enabled users holding `admin`. The `LIKE` narrows in SQL; the scope set
+/// decides (so `superadmin` does not count).
+pub(super) async fn count_enabled_admins(db: &impl ConnectionTrait) -> Result<usize, AppError> {
+    let candidates = User::find()
+        .filter(user::Column::Scopes.contains(ADMIN_SCOPE))
+        .filter(user::Column::Disabled.eq(false))
+        .all(db)
+        .await?;
+    Ok(candidates
+        .iter()
+        .filter(|u| u.scope_set().contains(ADMIN_SCOPE))
+        .count())
+}
+
+/// On PostgreSQL, locks the enabled admins' rows so that concurrent demotions
+/// queue up behind each other. SQLite needs nothing: its first write takes
+/// the database's write lock, and the demoting write comes first.
+pub(super) async fn lock_admins(db: &impl ConnectionTrait) -> Result<(), AppError> {
+    if db.get_database_backend() == DbBackend::Postgres {
+        User::find()
+            .filter(user::Column::Scopes.contains(ADMIN_SCOPE))
+            .filter(user::Column::Disabled.eq(false))
+            .lock_exclusive()
+            .all(db)
+            .await?;
+    }
+    Ok(())
+}
