@@ -78,7 +78,9 @@ pub async fn page(
     user: Option<&str>,
     paging: crate::users::Paging,
 ) -> Result<(Vec<audit_event::Model>, u64), crate::error::AppError> {
-    use sea_orm::{ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+    use sea_orm::{
+        ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    };
     let mut query = audit_event::Entity::find();
     if let Some(user) = user {
         query = query.filter(

@@ -2,6 +2,10 @@
 //! with a fresh database.
 mod helpers;
 
+mod admin_pages;
+mod admin_support;
+mod api_users;
+mod audit;
 mod bad_input;
 mod cli;
 mod config;
@@ -20,7 +24,3 @@ mod refresh_grant;
 mod revoke;
 mod session_expiry;
 mod token_endpoint;
-mod admin_pages;
-mod admin_support;
-mod api_users;
-mod audit;
