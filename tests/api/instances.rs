@@ -192,3 +192,40 @@ async fn sigterm_drains_in_flight_requests_and_exits_zero() {
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(valet.wait(), Some(0));
 }
+
+#[tokio::test]
+async fn fifty_concurrent_creations_of_one_username_give_one_201_and_409s() {
+    let one = spawn_app().await;
+    let two = one.spawn_second_instance().await;
+    let pair = one.tokens_for("admin", "admin-password-1").await;
+    let token = field(&pair, "access_token");
+    let client = reqwest::Client::new();
+    let requests = (0..50).map(|i| {
+        let app = if i % 2 == 0 { &one } else { &two };
+        client
+            .post(app.url("/api/users"))
+            .bearer_auth(token)
+            .json(&serde_json::json!({"username": "racer", "password": format!("password-{i:03}")}))
+            .send()
+    });
+    let responses = futures_util::future::join_all(requests).await;
+    let mut created = 0;
+    for response in responses {
+        match response.unwrap().status() {
+            StatusCode::CREATED => created += 1,
+            StatusCode::CONFLICT => {}
+            other => panic!("unexpected {other}"),
+        }
+    }
+    assert_eq!(created, 1);
+    let list: Value = client
+        .get(one.url("/api/users?q=racer"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["total"], 1);
+}
