@@ -161,7 +161,11 @@ pub fn routes_config(cfg: &mut web::ServiceConfig) {
             "/static/valet.css",
             web::get().to(routes::static_files::get_stylesheet),
         )
-        .service(web::resource("/token").route(web::post().to(oauth::token::post_token)))
+        .service(
+            web::resource("/token")
+                .route(web::post().to(oauth::token::post_token))
+                .default_service(web::to(routes::errors::post_only)),
+        )
         .service(
             web::resource("/users/me")
                 .wrap(Guard::api())

@@ -23,17 +23,22 @@ pub const METADATA_PATH: &str = "/.well-known/oauth-authorization-server";
 /// document, also under the issuer's path (RFC 8414 §3.1). Other methods on
 /// these paths answer 405.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/revoke").route(web::post().to(revoke::post_revoke)))
-        .service(
-            web::resource("/introspect")
-                .wrap(Guard::api().require("introspect"))
-                .route(web::post().to(introspect::post_introspect)),
-        )
-        .service(web::resource(METADATA_PATH).route(web::get().to(metadata::get_metadata)))
-        .service(
-            web::resource(format!("{METADATA_PATH}/{{issuer_path:.+}}"))
-                .route(web::get().to(metadata::get_metadata_for_path)),
-        );
+    cfg.service(
+        web::resource("/revoke")
+            .route(web::post().to(revoke::post_revoke))
+            .default_service(web::to(crate::routes::errors::post_only)),
+    )
+    .service(
+        web::resource("/introspect")
+            .wrap(Guard::api().require("introspect"))
+            .route(web::post().to(introspect::post_introspect))
+            .default_service(web::to(crate::routes::errors::post_only)),
+    )
+    .service(web::resource(METADATA_PATH).route(web::get().to(metadata::get_metadata)))
+    .service(
+        web::resource(format!("{METADATA_PATH}/{{issuer_path:.+}}"))
+            .route(web::get().to(metadata::get_metadata_for_path)),
+    );
 }
 
 /// The `token_type_hint` of RFC 7009 §2.1 and RFC 7662 §2.1. It only

@@ -71,3 +71,11 @@ pub fn path_error(err: actix_web::error::PathError, _req: &HttpRequest) -> actix
         .json(json!({"error": "not_found", "error_description": err.to_string()}));
     actix_web::error::InternalError::from_response(err, response).into()
 }
+
+/// 405 for an endpoint that only takes `POST` (RFC 9110 §15.5.6: with `Allow`).
+pub async fn post_only() -> HttpResponse {
+    HttpResponse::MethodNotAllowed()
+        .insert_header((header::ALLOW, "POST"))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(json!({"error": "invalid_request", "error_description": "this endpoint only accepts POST"}))
+}
