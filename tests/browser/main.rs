@@ -4,6 +4,7 @@
 #[path = "../api/helpers.rs"]
 mod helpers;
 
+mod admin;
 mod chrome;
 mod flows;
 mod screenshots;

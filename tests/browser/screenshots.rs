@@ -56,7 +56,7 @@ async fn login_and_account_pages_fit_phone_and_desktop_widths() {
 }
 
 /// Nothing sticks out sideways: no horizontal scrolling at this width.
-async fn assert_fits(c: &Client, width: u32) {
+pub async fn assert_fits(c: &Client, width: u32) {
     let inner = c.execute("return window.innerWidth", vec![]).await.unwrap();
     assert_eq!(inner, width, "the viewport is {width} px wide");
     let scroll = c
@@ -70,7 +70,7 @@ async fn assert_fits(c: &Client, width: u32) {
 }
 
 /// A full-page screenshot: the viewport grows to the page's height first.
-async fn save(chrome: &Chrome, width: u32, name: &str) {
+pub async fn save(chrome: &Chrome, width: u32, name: &str) {
     let c = &chrome.client;
     let height = c
         .execute("return document.documentElement.scrollHeight", vec![])
