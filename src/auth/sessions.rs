@@ -61,10 +61,15 @@ pub async fn find_live(
     session_id: &str,
 ) -> Result<Option<(session::Model, user::Model)>, DbErr> {
     let now = clock::now();
+    // One join by primary key, so at most one row. Not `.one()`: it adds a
+    // bound `LIMIT ?`, and SQLite re-prepares a statement whose LIMIT is a
+    // bound parameter every time it runs (its planner reads the value), which
+    // was most of the cost of every authenticated request (issue 8).
     let found = Session::find_by_id(session_id)
         .find_also_related(User)
-        .one(db)
-        .await?;
+        .all(db)
+        .await?
+        .pop();
     Ok(match found {
         Some((session, Some(user))) if session.is_live(now) && !user.disabled => {
             Some((session, user))
