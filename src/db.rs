@@ -29,9 +29,11 @@ pub async fn connect(settings: &Settings) -> Result<DatabaseConnection, DbErr> {
                 .busy_timeout(Duration::from_secs(10))
                 .foreign_keys(true)
         });
-    if settings.is_postgres() {
-        options.test_before_acquire(true);
-    }
+    // A PostgreSQL connection can go stale (a restarted server, a dropped
+    // socket), so it is checked before use. A SQLite connection is a file
+    // handle in this process and cannot: checking it would only cost one more
+    // round trip to its worker thread on every query (issue 8).
+    options.test_before_acquire(settings.is_postgres());
     Database::connect(options).await
 }
 

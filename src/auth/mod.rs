@@ -1,5 +1,6 @@
 //! Authentication: password hashing, tokens, sessions, sign-in, and the one
 //! guard every protected route goes through.
+pub mod bcrypt_pool;
 pub mod csrf;
 pub mod middleware;
 pub mod password;

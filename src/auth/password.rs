@@ -1,10 +1,8 @@
-//! bcrypt hashing and verifying, always on the blocking thread pool so the
-//! async workers keep serving while a hash is computed (SPEC §2).
-use std::sync::Arc;
+//! bcrypt hashing and verifying, never on the async workers (SPEC §2): every
+//! bcrypt runs on a small pool of dedicated threads (see [`bcrypt_pool`]).
+use tokio::sync::OnceCell;
 
-use actix_web::web;
-use tokio::sync::{OnceCell, Semaphore};
-
+use super::bcrypt_pool;
 use crate::domain::Password;
 use crate::error::AppError;
 
@@ -13,18 +11,13 @@ pub struct PasswordHasher {
     /// A hash of a random password at the configured cost, verified against
     /// when the username is unknown so that both cases cost the same time.
     dummy_hash: OnceCell<String>,
-    /// At most one bcrypt per core at a time: more would only make each take
-    /// longer and crowd out the async workers.
-    permits: Arc<Semaphore>,
 }
 
 impl PasswordHasher {
     pub fn new(cost: u32) -> Self {
-        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         Self {
             cost,
             dummy_hash: OnceCell::new(),
-            permits: Arc::new(Semaphore::new(cores)),
         }
     }
 
@@ -36,8 +29,10 @@ impl PasswordHasher {
     pub async fn hash(&self, password: &Password) -> Result<String, AppError> {
         let plain = password.expose().to_owned();
         let cost = self.cost;
-        self.run(move || bcrypt::hash(plain, cost).map_err(|e| AppError::Internal(e.to_string())))
-            .await
+        bcrypt_pool::run(move || {
+            bcrypt::hash(plain, cost).map_err(|e| AppError::Internal(e.to_string()))
+        })
+        .await
     }
 
     /// Checks `password` against `hash`, or against the dummy hash when there
@@ -48,9 +43,8 @@ impl PasswordHasher {
             None => (self.dummy_hash().await?.to_owned(), false),
         };
         let plain = password.to_owned();
-        let matches = self
-            .run(move || Ok(bcrypt::verify(plain, &hash).unwrap_or(false)))
-            .await?;
+        let matches =
+            bcrypt_pool::run(move || Ok(bcrypt::verify(plain, &hash).unwrap_or(false))).await?;
         Ok(real && matches)
     }
 
@@ -66,25 +60,11 @@ impl PasswordHasher {
                 let mut random = [0u8; 24];
                 rand::fill(&mut random);
                 let cost = self.cost;
-                self.run(move || {
+                bcrypt_pool::run(move || {
                     bcrypt::hash(random, cost).map_err(|e| AppError::Internal(e.to_string()))
                 })
                 .await
             })
             .await
-    }
-
-    async fn run<T: Send + 'static>(
-        &self,
-        work: impl FnOnce() -> Result<T, AppError> + Send + 'static,
-    ) -> Result<T, AppError> {
-        let _permit = self
-            .permits
-            .acquire()
-            .await
-            .map_err(|e| AppError::Internal(e.to_string()))?;
-        web::block(work)
-            .await
-            .map_err(|e| AppError::Internal(e.to_string()))?
     }
 }

@@ -1,9 +1,11 @@
 //! Sign-in sessions (SPEC §3): every successful sign-in opens one; refresh
 //! tokens and access tokens belong to it; revoking it ends all of them.
+use std::sync::OnceLock;
+
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter,
+    QueryOrder, QueryTrait, SelectTwoModel, SelectorTrait, Set, Statement,
 };
 use uuid::Uuid;
 
@@ -55,21 +57,46 @@ pub async fn open(
 }
 
 /// The session and its user, when the session is live (not revoked, not
-/// expired) and its user exists and is enabled.
+/// expired) and its user exists and is enabled. Runs on every authenticated
+/// request, always against the database, so a revocation by any instance
+/// counts at the next request (SPEC §4).
 pub async fn find_live(
     db: &impl ConnectionTrait,
     session_id: &str,
 ) -> Result<Option<(session::Model, user::Model)>, DbErr> {
     let now = clock::now();
-    let found = Session::find_by_id(session_id)
-        .find_also_related(User)
-        .one(db)
-        .await?;
+    let backend = db.get_database_backend();
+    let statement =
+        Statement::from_sql_and_values(backend, find_live_sql(backend), [session_id.into()]);
+    let found = match db.query_one_raw(statement).await? {
+        Some(row) => SelectTwoModel::<session::Model, user::Model>::from_raw_query_result(row)?,
+        None => return Ok(None),
+    };
     Ok(match found {
-        Some((session, Some(user))) if session.is_live(now) && !user.disabled => {
-            Some((session, user))
-        }
+        (session, Some(user)) if session.is_live(now) && !user.disabled => Some((session, user)),
         _ => None,
+    })
+}
+
+/// The SQL of [`find_live`]: the session joined with its user, by primary
+/// key. Built once per backend, since only the bound session id changes
+/// (issue 8: building it took a few dozen allocations per request). It has
+/// no `LIMIT ?` (what `.one()` adds): SQLite re-prepares a statement whose
+/// LIMIT is a bound parameter on every run, as its planner reads the value.
+fn find_live_sql(backend: DbBackend) -> &'static str {
+    static SQLITE: OnceLock<String> = OnceLock::new();
+    static POSTGRES: OnceLock<String> = OnceLock::new();
+    static MYSQL: OnceLock<String> = OnceLock::new();
+    let cell = match backend {
+        DbBackend::Sqlite => &SQLITE,
+        DbBackend::Postgres => &POSTGRES,
+        _ => &MYSQL,
+    };
+    cell.get_or_init(|| {
+        Session::find_by_id("")
+            .find_also_related(User)
+            .build(backend)
+            .sql
     })
 }
 

@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# valet's performance benchmark (issue 8).
+#
+#   bench/run.sh [--check]
+#
+# Builds release, starts valet on a fresh SQLite database in a temporary
+# directory with one seeded user, and drives it over loopback with wrk (from
+# Debian, installed here when missing). Prints one line per figure. Exits
+# non-zero when the run fails (valet does not start, a request errors or gets
+# a non-2xx answer); with --check also when a target is missed.
+#
+# Environment: BENCH_SECONDS (default 10) is the length of each load phase;
+# the /token phase runs twice that, to keep the edge effect of its slow
+# requests small. BENCH_BCRYPT_COST (default 12, valet's default).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+PHASE=${BENCH_SECONDS:-10}
+COST=${BENCH_BCRYPT_COST:-12}
+CHECK=0
+[[ "${1:-}" == "--check" ]] && CHECK=1
+PASSWORD='bench-password-1'
+
+source "$ROOT/bench/lib.sh"
+
+# wrk_run NAME CONNECTIONS SECONDS PATH [BODY]: runs wrk, output to a file.
+wrk_run() {
+    local name=$1 conns=$2 secs=$3 path=$4 body=${5:-} threads=2
+    ((conns < 2)) && threads=1
+    local auth=()
+    [[ $path == /users/me ]] && auth=(-H "Authorization: Bearer $TOKEN")
+    BENCH_BODY=$body wrk -t"$threads" -c"$conns" -d"${secs}s" --timeout 30s \
+        -s "$ROOT/bench/wrk.lua" "${auth[@]}" "http://127.0.0.1:$PORT$path" \
+        >"$WORK/wrk-$name.txt" 2>&1
+}
+
+# wrk_read NAME: sets RPS, P50_MS, P99_MS from wrk's summary line; fails the
+# run on any socket error or non-2xx answer.
+wrk_read() {
+    local line
+    line=$(grep '^WRK ' "$WORK/wrk-$1.txt") || die "$1: wrk gave no summary: $(cat "$WORK/wrk-$1.txt")"
+    read -r RPS P50_MS P99_MS errors non2xx requests < <(echo "$line" | awk '{
+        for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+        printf "%.2f %.2f %.2f %d %d %d\n", v["requests"] / (v["duration_us"] / 1e6),
+            v["p50_us"] / 1000, v["p99_us"] / 1000, v["socket_errors"], v["non2xx"], v["requests"]
+    }')
+    ((requests > 0)) || die "$1: no request completed"
+    ((errors == 0)) || die "$1: $errors socket errors"
+    ((non2xx == 0)) || die "$1: $non2xx answers were not 2xx"
+}
+
+MISSED=0
+# figure NAME VALUE UNIT [TARGET_EXPR]: one line per figure; TARGET_EXPR is an
+# awk condition on v, e.g. "v >= 0.95".
+figure() {
+    local name=$1 value=$2 unit=$3 target=${4:-} verdict=""
+    if [[ -n $target ]]; then
+        if awk -v v="$value" "BEGIN { exit !($target) }"; then
+            verdict="  [target ${target#v }: ok]"
+        else
+            verdict="  [target ${target#v }: MISSED]"
+            MISSED=1
+        fi
+    fi
+    printf '%-34s %10s %-12s%s\n' "$name" "$value" "$unit" "$verdict"
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
+
+say "seeding a user on a fresh database in $WORK"
+seed_user bench --admin
+start_valet # the first start generates and stores the keys
+stop_valet
+start_valet # timed: an existing database
+FIRST_READY_MS=$READY_MS
+
+TOKEN=$(curl -s -d "grant_type=password&username=bench&password=$PASSWORD" \
+    "http://127.0.0.1:$PORT/token" | jq -r .access_token)
+[[ -n $TOKEN && $TOKEN != null ]] || die "no access token"
+me=$(curl -s -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/users/me" | jq -r .username)
+[[ $me == bench ]] || die "/users/me did not answer the user"
+
+say "$(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); phases of ${PHASE} s"
+say "GET /healthz, 64 connections"
+wrk_run healthz 64 "$PHASE" /healthz
+wrk_read healthz
+HEALTHZ_RPS=$RPS
+say "GET /users/me, 64 connections"
+wrk_run me64 64 "$PHASE" /users/me
+wrk_read me64
+ME_RPS=$RPS ME_P50=$P50_MS ME_P99=$P99_MS
+
+say "bcrypt ceiling at cost $COST"
+CEILING_LINE=$("$CEILING" "$PHASE" "$COST") || die "bcrypt_ceiling failed"
+CEILING_RPS=$(echo "$CEILING_LINE" | sed -n 's/.*verifies_per_s=\([0-9.]*\).*/\1/p')
+[[ -n $CEILING_RPS ]] || die "bcrypt_ceiling printed no figure"
+TOKEN_BODY="grant_type=password&username=bench&password=$PASSWORD"
+say "POST /token, 8 connections, $((PHASE * 2)) s"
+wrk_run token8 8 $((PHASE * 2)) /token "$TOKEN_BODY"
+wrk_read token8
+TOKEN_RPS=$RPS
+
+say "GET /users/me, 16 connections, while /token is saturated"
+wrk_run token8-mixed 8 $((PHASE + 4)) /token "$TOKEN_BODY" &
+BG_PID=$!
+sleep 2
+wrk_run me16-mixed 16 "$PHASE" /users/me
+wait "$BG_PID" || die "the /token load failed"
+BG_PID=""
+wrk_read me16-mixed
+MIXED_P99=$P99_MS MIXED_P50=$P50_MS MIXED_RPS=$RPS
+wrk_read token8-mixed
+MIXED_TOKEN_RPS=$RPS
+
+PEAK_KB=$(awk '/^VmHWM:/ { print $2 }' "/proc/$VALET_PID/status")
+stop_valet
+
+echo "valet benchmark: $(nproc) cores, bcrypt cost $COST, $(date -u +%FT%TZ)"
+figure healthz_64c_req_per_s "$HEALTHZ_RPS" req/s
+figure users_me_64c_req_per_s "$ME_RPS" req/s
+figure users_me_64c_p50 "$ME_P50" ms
+figure users_me_64c_p99 "$ME_P99" ms
+figure users_me_vs_healthz "$(ratio "$ME_RPS" "$HEALTHZ_RPS")" ratio "v >= 0.5"
+figure bcrypt_ceiling_verifies_per_s "$CEILING_RPS" verifies/s
+figure token_8c_req_per_s "$TOKEN_RPS" req/s
+figure token_vs_bcrypt_ceiling "$(ratio "$TOKEN_RPS" "$CEILING_RPS")" ratio "v >= 0.95"
+figure users_me_16c_under_token_p50 "$MIXED_P50" ms
+figure users_me_16c_under_token_p99 "$MIXED_P99" ms "v <= 20"
+figure users_me_16c_under_token_rps "$MIXED_RPS" req/s
+figure token_8c_under_users_me_rps "$MIXED_TOKEN_RPS" req/s
+figure peak_rss "$(awk -v k="$PEAK_KB" 'BEGIN { printf "%.1f", k / 1024 }')" MiB "v <= 30"
+figure start_to_ready "$FIRST_READY_MS" ms "v <= 300"
+
+if ((CHECK && MISSED)); then
+    say "a target was missed"
+    exit 2
+fi

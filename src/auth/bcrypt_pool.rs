@@ -1,0 +1,99 @@
+//! The threads bcrypt runs on (SPEC §2: never on the async workers).
+//!
+//! One process-wide pool of one thread per core: more would only make each
+//! hash take longer. The threads run at a lower OS priority (nice
+//! [`BCRYPT_NICE`]) so that when sign-ins keep every core busy, the async
+//! workers still get the CPU the moment a request arrives and `/users/me`
+//! stays fast (issue 8); on an otherwise idle machine bcrypt still has every
+//! core to itself, so sign-in throughput is unchanged.
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use tokio::sync::oneshot;
+
+use crate::error::AppError;
+
+/// Niceness of the bcrypt threads (0 is normal, 19 the lowest).
+pub const BCRYPT_NICE: i32 = 10;
+
+type Job = Box<dyn FnOnce() + Send>;
+
+struct Pool {
+    jobs: Sender<Job>,
+}
+
+/// Runs `work` on a bcrypt thread and waits for its result without
+/// blocking the caller's thread. Work whose caller has gone away (a client
+/// that hung up) is skipped.
+pub async fn run<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, AppError> + Send + 'static,
+) -> Result<T, AppError> {
+    let (tx, rx) = oneshot::channel();
+    let job: Job = Box::new(move || {
+        if !tx.is_closed() {
+            let _ = tx.send(work());
+        }
+    });
+    pool()
+        .jobs
+        .send(job)
+        .map_err(|_| AppError::Internal("the bcrypt threads are gone".into()))?;
+    rx.await
+        .map_err(|_| AppError::Internal("a bcrypt thread failed".into()))?
+}
+
+fn pool() -> &'static Pool {
+    static POOL: OnceLock<Pool> = OnceLock::new();
+    POOL.get_or_init(|| {
+        let (jobs, queue) = mpsc::channel::<Job>();
+        let queue = Arc::new(Mutex::new(queue));
+        let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+        for i in 0..threads {
+            let queue = Arc::clone(&queue);
+            let spawned = std::thread::Builder::new()
+                .name(format!("valet-bcrypt-{i}"))
+                .stack_size(256 * 1024)
+                .spawn(move || work_loop(&queue));
+            if let Err(e) = spawned {
+                log::error!("cannot start a bcrypt thread: {e}");
+            }
+        }
+        Pool { jobs }
+    })
+}
+
+fn work_loop(queue: &Mutex<Receiver<Job>>) {
+    lower_priority();
+    loop {
+        let job = match queue.lock() {
+            Ok(queue) => queue.recv(),
+            Err(_) => return,
+        };
+        let Ok(job) = job else { return };
+        // A panicking job loses its answer (its caller gets an error), not
+        // the thread.
+        let _ = catch_unwind(AssertUnwindSafe(job));
+    }
+}
+
+/// Lowers this thread's priority (Linux: `setpriority` on the thread id
+/// changes only this thread).
+#[cfg(target_os = "linux")]
+fn lower_priority() {
+    // SAFETY: plain system calls on the calling thread's own id; no memory
+    // is shared with the kernel.
+    let result = unsafe {
+        let tid = libc::syscall(libc::SYS_gettid) as libc::id_t;
+        libc::setpriority(libc::PRIO_PROCESS, tid, BCRYPT_NICE)
+    };
+    if result != 0 {
+        log::warn!(
+            "cannot lower the priority of a bcrypt thread: {}",
+            std::io::Error::last_os_error()
+        );
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn lower_priority() {}
