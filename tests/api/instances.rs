@@ -160,6 +160,21 @@ async fn two_processes_starting_together_on_a_new_database_create_one_admin_and_
         .await
         .unwrap();
     assert_eq!(me.status(), StatusCode::OK);
+    // A revocation at one process holds at the other on the next request.
+    let revoked = client
+        .post(a.url("/revoke"))
+        .form(&[("token", field(&pair, "refresh_token"))])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(revoked.status(), StatusCode::OK);
+    let me = client
+        .get(b.url("/users/me"))
+        .bearer_auth(field(&pair, "access_token"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(me.status(), StatusCode::UNAUTHORIZED);
 }
 
 #[tokio::test]
