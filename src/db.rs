@@ -34,7 +34,23 @@ pub async fn connect(settings: &Settings) -> Result<DatabaseConnection, DbErr> {
     // handle in this process and cannot: checking it would only cost one more
     // round trip to its worker thread on every query (issue 8).
     options.test_before_acquire(settings.is_postgres());
-    Database::connect(options).await
+    // A new SQLite file is switched to WAL under an exclusive lock, before the
+    // busy timeout applies: processes opening it at the same moment retry.
+    let mut attempt = 0;
+    loop {
+        match Database::connect(options.clone()).await {
+            Err(e) if attempt < 20 && is_locked(&e) => {
+                attempt += 1;
+                tokio::time::sleep(Duration::from_millis(50 * attempt)).await;
+            }
+            other => return other,
+        }
+    }
+}
+
+fn is_locked(err: &DbErr) -> bool {
+    let text = err.to_string();
+    text.contains("database is locked") || text.contains("(code: 5)")
 }
 
 /// Applies pending migrations. On PostgreSQL an advisory lock serialises
