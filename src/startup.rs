@@ -145,6 +145,9 @@ fn serve(
             .configure(routes_config)
             .default_service(web::to(routes::errors::not_found))
             .wrap(session)
+            .wrap(actix_web::middleware::from_fn(
+                routes::errors::refuse_nul_in_uri,
+            ))
             .wrap(security_headers(https))
             .wrap(crate::logging::request_logger())
     })

@@ -79,3 +79,22 @@ pub async fn post_only() -> HttpResponse {
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .json(json!({"error": "invalid_request", "error_description": "this endpoint only accepts POST"}))
 }
+
+/// A percent-encoded NUL in the path or query is never meaningful, and
+/// PostgreSQL refuses NUL in text: answer 400 before any handler sees it.
+pub async fn refuse_nul_in_uri(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
+) -> Result<actix_web::dev::ServiceResponse<actix_web::body::BoxBody>, actix_web::Error> {
+    let has_nul = req
+        .uri()
+        .path_and_query()
+        .is_some_and(|pq| pq.as_str().contains("%00"));
+    if has_nul {
+        let response = HttpResponse::BadRequest().json(
+            json!({"error": "invalid_request", "error_description": "the URL contains a NUL character"}),
+        );
+        return Ok(req.into_response(response));
+    }
+    next.call(req).await.map(|res| res.map_into_boxed_body())
+}

@@ -222,3 +222,44 @@ async fn no_secret_reaches_the_log_at_any_level() {
         assert!(!log.contains(secret), "a secret reached the log: {secret}");
     }
 }
+
+#[tokio::test]
+async fn nul_bytes_in_paths_and_queries_never_reach_the_database_as_errors() {
+    let app = spawn_app().await;
+    let pair = app.tokens_for(ADMIN_USERNAME, ADMIN_PASSWORD).await;
+    let token = pair["access_token"].as_str().unwrap();
+    for path in [
+        "/api/users?q=a%00b",
+        "/api/users/a%00b",
+        "/api/users/a%00b/sessions",
+        "/admin/users?q=a%00b",
+        "/admin/users/a%00b",
+        "/admin/audit?user=a%00b",
+    ] {
+        let response = app.get_with_token(path, token).await;
+        assert!(
+            response.status().is_success() || response.status().is_client_error(),
+            "{path}: {}",
+            response.status()
+        );
+    }
+    let client = reqwest::Client::new();
+    let create = client
+        .post(app.url("/api/users"))
+        .bearer_auth(token)
+        .json(
+            &serde_json::json!({"username": "nul\u{0}name", "password": "long-enough-1",
+                                   "email": "a\u{0}@b.c", "full_name": "x\u{0}y"}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(create.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let revoke = client
+        .post(app.url("/revoke"))
+        .form(&[("token", "a\u{0}b")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(revoke.status(), StatusCode::OK);
+}
