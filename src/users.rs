@@ -256,12 +256,18 @@ pub async fn bootstrap_admin(
     };
     match create(db, hasher, new).await {
         Ok(admin) if generated => {
-            // The one secret valet ever prints (SPEC §1).
-            log::warn!(
+            // The one secret valet ever prints (SPEC §1). It must reach the
+            // operator even when RUST_LOG hides warnings.
+            let line = format!(
                 "created the first admin {:?} with password {} (shown once; change it)",
                 admin.username,
                 password.expose()
             );
+            if log::log_enabled!(log::Level::Warn) {
+                log::warn!("{line}");
+            } else {
+                eprintln!("{line}");
+            }
             Ok(())
         }
         Ok(admin) => {
