@@ -236,10 +236,7 @@ fn refuse(req: &ServiceRequest, guard: Guard, refusal: Refusal) -> HttpResponse 
                 .path_and_query()
                 .map_or("/", |pq| pq.as_str())
                 .to_owned();
-            let target = format!(
-                "/login?next={}",
-                form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
-            );
+            let target = format!("/login?next={}", encode_next(&next));
             HttpResponse::SeeOther()
                 .insert_header((header::LOCATION, target))
                 .finish()
@@ -247,6 +244,20 @@ fn refuse(req: &ServiceRequest, guard: Guard, refusal: Refusal) -> HttpResponse 
         (Audience::Page, Refusal::InsufficientScope(_)) => crate::routes::errors::forbidden_page(),
         (_, refusal) => bearer_error(refusal),
     }
+}
+
+/// Percent-encodes a path for the `next` query parameter, leaving `/` and
+/// the RFC 3986 unreserved characters readable: `/login?next=/account`.
+fn encode_next(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for byte in path.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~/".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
 }
 
 /// RFC 6750 §3 answers for the resource side.

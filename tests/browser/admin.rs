@@ -215,7 +215,7 @@ async fn a_signed_in_user_without_the_admin_scope_gets_the_403_page() {
     let app = app_with_alice().await;
     let c = &chrome.client;
     c.goto(&app.url("/admin/users")).await.unwrap();
-    assert_eq!(location(c).await, "/login?next=%2Fadmin%2Fusers");
+    assert_eq!(location(c).await, "/login?next=/admin/users");
     submit_login(c, ALICE, ALICE_PASSWORD).await;
 
     assert_eq!(location(c).await, "/admin/users");

@@ -16,7 +16,7 @@ async fn signing_in_through_the_form_lands_on_the_page_asked_for() {
     let app = app_with_alice().await;
     let c = &chrome.client;
     c.goto(&app.url("/account?from=browser")).await.unwrap();
-    assert_eq!(location(c).await, "/login?next=%2Faccount%3Ffrom%3Dbrowser");
+    assert_eq!(location(c).await, "/login?next=/account%3Ffrom%3Dbrowser");
     assert_eq!(c.title().await.unwrap(), "Sign in · valet");
 
     submit_login(c, ALICE, ALICE_PASSWORD).await;
@@ -123,7 +123,7 @@ async fn changing_the_password_and_signing_out_work_from_the_account_page() {
     assert_eq!(location(c).await, "/login");
     assert_eq!(text_of(c, ".flash-success").await, "You have signed out.");
     c.goto(&app.url("/account")).await.unwrap();
-    assert_eq!(location(c).await, "/login?next=%2Faccount");
+    assert_eq!(location(c).await, "/login?next=/account");
 
     submit_login(c, ALICE, ALICE_PASSWORD).await;
     assert_eq!(

@@ -7,7 +7,7 @@ async fn anonymous_visitors_are_redirected_to_sign_in_with_next() {
     let app = app_with_alice().await;
     let response = Browser::new(&app).get("/account").await;
     assert_eq!(response.status(), 303);
-    assert_is_redirect_to(&response, "/login?next=%2Faccount");
+    assert_is_redirect_to(&response, "/login?next=/account");
     assert_security_headers(response.headers());
 }
 
@@ -56,7 +56,7 @@ async fn a_disabled_or_deleted_user_is_signed_out_at_the_next_request() {
         .await
         .unwrap();
     let response = alice_browser.get("/account").await;
-    assert_is_redirect_to(&response, "/login?next=%2Faccount");
+    assert_is_redirect_to(&response, "/login?next=/account");
     let cleared = super::session_set_cookie(response.headers()).expect("cookie cleared");
     assert!(
         cleared.contains("Max-Age=0") || cleared.contains("Expires="),
@@ -70,7 +70,7 @@ async fn a_disabled_or_deleted_user_is_signed_out_at_the_next_request() {
 
     let bob = valet::users::get_by_username(&app.db, "bob").await.unwrap();
     valet::users::delete(&app.db, &bob).await.unwrap();
-    assert_is_redirect_to(&bob_browser.get("/account").await, "/login?next=%2Faccount");
+    assert_is_redirect_to(&bob_browser.get("/account").await, "/login?next=/account");
 }
 
 #[tokio::test]

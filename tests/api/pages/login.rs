@@ -143,7 +143,7 @@ async fn a_cookie_from_before_sign_in_does_not_become_signed_in() {
         .send()
         .await
         .unwrap();
-    assert_is_redirect_to(&response, "/login?next=%2Faccount");
+    assert_is_redirect_to(&response, "/login?next=/account");
     // And the CSRF token seen before signing in no longer works.
     let response = browser
         .post_form("/logout", &[("csrf_token", &csrf_before)])

@@ -48,7 +48,7 @@ async fn an_anonymous_visitor_is_sent_to_sign_in_and_then_back_to_the_page() {
     let response = browser.get("/account?tab=1").await;
     assert_eq!(response.status(), 303);
     let location = response.headers()["location"].to_str().unwrap().to_owned();
-    assert_eq!(location, "/login?next=%2Faccount%3Ftab%3D1");
+    assert_eq!(location, "/login?next=/account%3Ftab%3D1");
 
     let html = browser.get(&location).await.text().await.unwrap();
     assert!(

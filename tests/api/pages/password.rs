@@ -49,10 +49,7 @@ async fn changing_the_password_ends_every_other_session_and_keeps_this_one() {
         "flash shows once"
     );
 
-    assert_is_redirect_to(
-        &other_browser.get("/account").await,
-        "/login?next=%2Faccount",
-    );
+    assert_is_redirect_to(&other_browser.get("/account").await, "/login?next=/account");
     let me = app.get_me(tokens["access_token"].as_str().unwrap()).await;
     assert_eq!(me.status(), 401);
     let refreshed = app.refresh(tokens["refresh_token"].as_str().unwrap()).await;
@@ -130,7 +127,7 @@ async fn an_anonymous_password_change_is_sent_to_sign_in() {
     let response = Browser::new(&app)
         .post_form("/account/password", &[("current_password", ALICE_PASSWORD)])
         .await;
-    assert_is_redirect_to(&response, "/login?next=%2Faccount%2Fpassword");
+    assert_is_redirect_to(&response, "/login?next=/account/password");
     // After signing in, that `next` shows the account page, where the form is.
     let browser = Browser::new(&app);
     let response = browser

@@ -36,7 +36,7 @@ async fn signing_out_ends_the_session_and_says_so() {
         .await;
     assert_is_redirect_to(&response, "/login");
     assert_page(browser.get("/login").await, 200, "You have signed out.").await;
-    assert_is_redirect_to(&browser.get("/account").await, "/login?next=%2Faccount");
+    assert_is_redirect_to(&browser.get("/account").await, "/login?next=/account");
 
     let stored = Session::find_by_id(id).one(&app.db).await.unwrap().unwrap();
     assert!(stored.revoked_at.is_some());
@@ -66,7 +66,7 @@ async fn a_copy_of_the_cookie_is_useless_after_signing_out() {
         .send()
         .await
         .unwrap();
-    assert_is_redirect_to(&response, "/login?next=%2Faccount");
+    assert_is_redirect_to(&response, "/login?next=/account");
 }
 
 #[tokio::test]
@@ -100,7 +100,7 @@ async fn ending_another_of_your_sessions_signs_that_browser_out() {
     let html = laptop.account_page().await;
     assert!(html.contains("The session has been ended."), "{html}");
     assert_eq!(session_ids(&html).len(), 1);
-    assert_is_redirect_to(&phone.get("/account").await, "/login?next=%2Faccount");
+    assert_is_redirect_to(&phone.get("/account").await, "/login?next=/account");
 }
 
 #[tokio::test]
@@ -116,7 +116,7 @@ async fn ending_your_current_session_from_the_list_signs_you_out() {
         )
         .await;
     assert_is_redirect_to(&response, "/login");
-    assert_is_redirect_to(&browser.get("/account").await, "/login?next=%2Faccount");
+    assert_is_redirect_to(&browser.get("/account").await, "/login?next=/account");
 }
 
 #[tokio::test]
