@@ -76,7 +76,7 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
 }
 
 async fn migrate_under_advisory_lock(db: &DatabaseConnection) -> Result<(), DbErr> {
-    const MIGRATION_LOCK: i64 = 0x7661_6c65_74; // "valet"
+    const MIGRATION_LOCK: i64 = 0x0076_616c_6574; // "valet"
     let lock = db.begin().await?;
     lock.execute_raw(Statement::from_string(
         DbBackend::Postgres,

@@ -47,9 +47,11 @@ impl ValetProcess {
         });
         let mut log = Vec::new();
         loop {
-            let line = rx
-                .recv_timeout(Duration::from_secs(60))
-                .unwrap_or_else(|_| panic!("valet did not start; log so far: {log:#?}"));
+            let Ok(line) = rx.recv_timeout(Duration::from_secs(60)) else {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("valet did not start; log so far: {log:#?}");
+            };
             log.push(line.clone());
             if let Some(port) = line.split("valet listening on port ").nth(1) {
                 let port = port.trim().parse().expect("port number");
