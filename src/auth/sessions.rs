@@ -149,9 +149,18 @@ pub async fn touch(db: &impl ConnectionTrait, session: &session::Model) -> Resul
     if now - session.last_used_at < 60 {
         return Ok(());
     }
+    record_use(db, &session.id, now).await
+}
+
+/// Sets a session's "last used" time.
+pub async fn record_use(
+    db: &impl ConnectionTrait,
+    session_id: &str,
+    now: i64,
+) -> Result<(), DbErr> {
     Session::update_many()
         .col_expr(session::Column::LastUsedAt, Expr::value(now))
-        .filter(session::Column::Id.eq(session.id.as_str()))
+        .filter(session::Column::Id.eq(session_id))
         .exec(db)
         .await
         .map(|_| ())

@@ -12,7 +12,7 @@ use crate::auth::{refresh, sessions};
 use crate::clock;
 use crate::domain::ScopeSet;
 use crate::entities::prelude::RefreshToken;
-use crate::entities::{refresh_token, session};
+use crate::entities::refresh_token;
 use crate::state::AppState;
 
 pub async fn grant(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> {
@@ -76,26 +76,13 @@ pub async fn grant(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> 
         return Err(unusable());
     }
     let response = issue_token_pair(state, &txn, &user, &session, &scope, &allowed).await?;
-    mark_used(&txn, &session, now).await?;
+    sessions::record_use(&txn, &session.id, now).await?;
     txn.commit().await?;
     Ok(response)
 }
 
 fn unusable() -> OAuthError {
     OAuthError::invalid_grant("the refresh token is invalid, expired, revoked or already used")
-}
-
-async fn mark_used(
-    db: &impl sea_orm::ConnectionTrait,
-    session: &session::Model,
-    now: i64,
-) -> Result<(), sea_orm::DbErr> {
-    crate::entities::prelude::Session::update_many()
-        .col_expr(session::Column::LastUsedAt, Expr::value(now))
-        .filter(session::Column::Id.eq(session.id.as_str()))
-        .exec(db)
-        .await
-        .map(|_| ())
 }
 
 /// A used refresh token came back: someone holds a copy. End the session so

@@ -1,28 +1,13 @@
 //! SPEC §4 and RFC 6750 §3: what the one guard answers on an API route.
-use jsonwebtoken::{encode, Algorithm, EncodingKey, Header};
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::helpers::{jwt_claims, spawn_app, spawn_app_with, TestApp};
+use crate::helpers::{forge_token as forge, jwt_claims, spawn_app, spawn_app_with, TestApp};
 
 const SECRET: &str = "a-test-signing-secret-of-at-least-32-bytes";
 
 async fn app_with_known_key() -> TestApp {
     spawn_app_with(&[("VALET_JWT_SECRET", SECRET)]).await
-}
-
-/// A real token's claims, changed by `edit`, signed with `secret` and `typ`.
-fn forge(token: &str, secret: &str, typ: Option<&str>, edit: impl FnOnce(&mut Value)) -> String {
-    let mut claims = jwt_claims(token);
-    edit(&mut claims);
-    let mut header = Header::new(Algorithm::HS256);
-    header.typ = typ.map(str::to_owned);
-    encode(
-        &header,
-        &claims,
-        &EncodingKey::from_secret(secret.as_bytes()),
-    )
-    .unwrap()
 }
 
 fn now() -> i64 {

@@ -300,3 +300,24 @@ fn jwt_part(token: &str, index: usize) -> Value {
         .expect("base64url");
     serde_json::from_slice(&bytes).expect("JSON")
 }
+
+/// A real token's claims, changed by `edit`, signed again with `secret` and
+/// header `typ`: forged tokens for the guard and lifecycle tests.
+pub fn forge_token(
+    token: &str,
+    secret: &str,
+    typ: Option<&str>,
+    edit: impl FnOnce(&mut Value),
+) -> String {
+    use jsonwebtoken::{encode, Algorithm, EncodingKey, Header};
+    let mut claims = jwt_claims(token);
+    edit(&mut claims);
+    let mut header = Header::new(Algorithm::HS256);
+    header.typ = typ.map(str::to_owned);
+    encode(
+        &header,
+        &claims,
+        &EncodingKey::from_secret(secret.as_bytes()),
+    )
+    .expect("token signs")
+}

@@ -2,9 +2,6 @@
 //! access tokens re-signed with altered claims.
 #![allow(dead_code)]
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
-use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use reqwest::{Response, StatusCode};
 use serde_json::Value;
 
@@ -68,24 +65,13 @@ pub fn assert_inactive(body: &Value) {
 
 /// The claims of a JWT, read without checking anything.
 pub fn claims_of(token: &str) -> Value {
-    let payload = token.split('.').nth(1).expect("a JWT has three parts");
-    let bytes = URL_SAFE_NO_PAD.decode(payload).expect("base64url payload");
-    serde_json::from_slice(&bytes).expect("JSON claims")
+    crate::helpers::jwt_claims(token)
 }
 
 /// The same token's claims, changed by `edit`, signed again with
 /// [`JWT_SECRET`] and `typ: at+jwt`: a token the app itself could have issued.
 pub fn resign(token: &str, edit: impl FnOnce(&mut Value)) -> String {
-    let mut claims = claims_of(token);
-    edit(&mut claims);
-    let mut header = Header::new(Algorithm::HS256);
-    header.typ = Some("at+jwt".into());
-    jsonwebtoken::encode(
-        &header,
-        &claims,
-        &EncodingKey::from_secret(JWT_SECRET.as_bytes()),
-    )
-    .expect("token signs")
+    crate::helpers::forge_token(token, JWT_SECRET, Some("at+jwt"), edit)
 }
 
 /// A copy of `token` whose `exp` lies an hour in the past.
