@@ -148,6 +148,9 @@ fn serve(
             .wrap(actix_web::middleware::from_fn(
                 routes::errors::refuse_nul_in_uri,
             ))
+            .wrap(actix_web::middleware::from_fn(
+                routes::errors::answer_head_as_get,
+            ))
             .wrap(security_headers(https))
             .wrap(crate::logging::request_logger())
     })

@@ -80,6 +80,7 @@ fn work_loop(queue: &Mutex<Receiver<Job>>) {
 /// Lowers this thread's priority (Linux: `setpriority` on the thread id
 /// changes only this thread).
 #[cfg(target_os = "linux")]
+#[allow(unsafe_code)]
 fn lower_priority() {
     // SAFETY: plain system calls on the calling thread's own id; no memory
     // is shared with the kernel.

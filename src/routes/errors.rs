@@ -98,3 +98,16 @@ pub async fn refuse_nul_in_uri(
     }
     next.call(req).await.map(|res| res.map_into_boxed_body())
 }
+
+/// RFC 9110 §9.3.2: a `HEAD` request is answered as `GET` would be, headers
+/// and status alike. Routing sees `GET`; the HTTP/1 encoder, which noted the
+/// request was `HEAD` before any of this ran, sends the headers and no body.
+pub async fn answer_head_as_get(
+    mut req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
+) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
+    if req.method() == actix_web::http::Method::HEAD {
+        req.head_mut().method = actix_web::http::Method::GET;
+    }
+    next.call(req).await
+}

@@ -11,6 +11,7 @@ mod cli;
 mod config;
 mod faults;
 mod guard;
+mod head;
 mod health;
 mod instances;
 mod interop;

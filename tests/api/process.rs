@@ -70,6 +70,7 @@ impl ValetProcess {
     }
 
     /// Sends SIGTERM.
+    #[allow(unsafe_code)]
     pub fn terminate(&self) {
         let pid = i32::try_from(self.child.id()).expect("a pid fits in i32");
         // SAFETY: kill(2) with a pid we spawned and a valid signal number.
