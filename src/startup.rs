@@ -186,7 +186,11 @@ pub fn routes_config(cfg: &mut web::ServiceConfig) {
 /// Body limits (413 above 64 KiB) and JSON errors for bad bodies.
 fn configure_limits(cfg: &mut web::ServiceConfig) {
     cfg.app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
-        .app_data(web::FormConfig::default().limit(MAX_BODY_BYTES))
+        .app_data(
+            web::FormConfig::default()
+                .limit(MAX_BODY_BYTES)
+                .error_handler(crate::routes::errors::form_error),
+        )
         .app_data(
             web::JsonConfig::default()
                 .limit(MAX_BODY_BYTES)

@@ -41,6 +41,28 @@ pub fn simple_page(status: StatusCode, title: &str, message: &str) -> HttpRespon
 }
 
 /// A JSON body that does not parse: 400 with what is wrong (413 when too big).
+/// A page form (`web::Form`) that cannot be read — a field given twice, a
+/// missing field, a wrong content type — is a 400 page, not plain text.
+pub fn form_error(err: actix_web::error::UrlencodedError, _req: &HttpRequest) -> actix_web::Error {
+    use actix_web::error::UrlencodedError;
+    let (status, message) = match &err {
+        UrlencodedError::Overflow { .. } => (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "The form is too large.".to_owned(),
+        ),
+        UrlencodedError::ContentType => (
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "The form was not sent as application/x-www-form-urlencoded.".to_owned(),
+        ),
+        other => (
+            StatusCode::BAD_REQUEST,
+            format!("The form could not be read: {other}."),
+        ),
+    };
+    let response = simple_page(status, "Something is wrong with this request", &message);
+    actix_web::error::InternalError::from_response(err, response).into()
+}
+
 pub fn json_error(err: actix_web::error::JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
     use actix_web::error::JsonPayloadError;
     let status = match &err {

@@ -4,6 +4,7 @@ use reqwest::{Method, StatusCode};
 use crate::admin_support::{admin_browser, admin_token, api, browser_for};
 use crate::helpers::{assert_is_redirect_to, spawn_app};
 
+mod chrome;
 mod user_page;
 
 #[tokio::test]

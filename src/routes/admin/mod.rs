@@ -97,7 +97,8 @@ impl ResponseError for PageError {
                 )
             }
         };
-        simple_page(status, title, &html_escape(&message))
+        // The template escapes `message`; escaping here too would show `&amp;`.
+        simple_page(status, title, &message)
     }
 }
 
@@ -108,14 +109,6 @@ pub fn join_fields(fields: &std::collections::BTreeMap<String, String>) -> Strin
         .map(|(field, message)| format!("{}: {message}", field.replace('_', " ")))
         .collect::<Vec<_>>()
         .join("; ")
-}
-
-fn html_escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#x27;")
 }
 
 /// Renders a template with `status`, never cached (pages show accounts).
@@ -129,11 +122,9 @@ fn render(status: StatusCode, page: &impl Template) -> Result<HttpResponse, Page
         .body(body))
 }
 
-/// 303 See Other, the redirect of post-redirect-get.
+/// 303 See Other, the redirect of post-redirect-get (never cached).
 fn see_other(location: &str) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, location))
-        .finish()
+    crate::routes::pages::render::see_other(location)
 }
 
 /// Checks the form's CSRF token against the session's (403 otherwise).
