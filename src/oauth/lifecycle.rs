@@ -86,21 +86,23 @@ async fn recognise(
     hint: Option<&str>,
     expiry: Expiry,
 ) -> Result<Option<Presented>, DbErr> {
-    let as_access = || {
-        let claims = match expiry {
-            Expiry::Enforce => state.jwt.validate(token),
-            Expiry::Ignore => state.jwt.validate_allowing_expired(token),
-        };
-        claims.ok().map(Presented::Access)
+    let as_access = || async {
+        let enforce_expiry = expiry == Expiry::Enforce;
+        state
+            .jwt
+            .validate_fresh(&state.db, token, enforce_expiry)
+            .await
+            .ok()
+            .map(Presented::Access)
     };
     match Hint::parse(hint) {
-        Hint::AccessTokenFirst => match as_access() {
+        Hint::AccessTokenFirst => match as_access().await {
             Some(found) => Ok(Some(found)),
             None => find_refresh_token(&state.db, token).await,
         },
         Hint::RefreshTokenFirst => match find_refresh_token(&state.db, token).await? {
             Some(found) => Ok(Some(found)),
-            None => Ok(as_access()),
+            None => Ok(as_access().await),
         },
     }
 }
