@@ -49,7 +49,6 @@ pub async fn issue_token_pair(
     access_scope: &ScopeSet,
     refresh_scope: &ScopeSet,
 ) -> Result<TokenResponse, OAuthError> {
-    state.jwt.refresh(&state.db).await;
     let access_token = state
         .jwt
         .issue(
