@@ -169,18 +169,18 @@ impl KeySet {
         if row.revoked_at.is_some() {
             return KeyState::Revoked;
         }
-        if self.signing_index(now) == Some(i) {
-            return KeyState::Active;
-        }
-        if row.signs_from > now {
-            return KeyState::Next;
-        }
-        // Replaced: it verifies until the longest-lived token it may have
-        // signed expires, counted from when its successor began to sign.
-        let replaced_at = self.keys[i + 1..]
+        let signing = match self.signing_index(now) {
+            Some(signing) if signing == i => return KeyState::Active,
+            Some(signing) if signing > i => signing,
+            _ => return KeyState::Next,
+        };
+        // Replaced (a key that never signed too, when a later one was made
+        // to sign at once): it verifies until the longest-lived token it may
+        // have signed expires, counted from when its successor began to sign.
+        let replaced_at = self.keys[i + 1..=signing]
             .iter()
-            .filter(|k| k.row.revoked_at.is_none())
-            .map(|k| k.row.signs_from.max(row.signs_from))
+            .filter(|k| k.row.revoked_at.is_none() && k.row.signs_from <= now)
+            .map(|k| k.row.signs_from)
             .min()
             .unwrap_or(now);
         let until = replaced_at + self.retire_after;
