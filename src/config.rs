@@ -53,6 +53,8 @@ pub struct Settings {
     pub admin_password: Option<Secret>,
     pub rate_limit_per_minute: u32,
     pub trusted_proxies: Vec<IpAddr>,
+    /// `VALET_UNREGISTERED_CLIENTS`: `true` for `allow` (the default).
+    pub allow_unregistered_clients: bool,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://valet.db?mode=rwc";
@@ -142,6 +144,16 @@ impl Settings {
             admin_password,
             rate_limit_per_minute: number(&var, "VALET_RATE_LIMIT_PER_MINUTE", 60u32)?,
             trusted_proxies,
+            allow_unregistered_clients: match var("VALET_UNREGISTERED_CLIENTS").as_deref() {
+                None | Some("allow") => true,
+                Some("deny") => false,
+                Some(_) => {
+                    return Err(invalid(
+                        "VALET_UNREGISTERED_CLIENTS",
+                        "must be allow or deny",
+                    ))
+                }
+            },
         })
     }
 
@@ -239,6 +251,7 @@ mod tests {
             ("DATABASE_URL", "mysql://x"),
             ("VALET_RATE_LIMIT_PER_MINUTE", "lots"),
             ("VALET_TRUSTED_PROXIES", "10.0.0.1,nope"),
+            ("VALET_UNREGISTERED_CLIENTS", "maybe"),
         ] {
             let err = settings(&[(var, value)]).unwrap_err();
             assert_eq!(err.var, var, "{var}={value}");
