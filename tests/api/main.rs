@@ -8,6 +8,8 @@ mod api_users;
 mod audit;
 mod bad_input;
 mod cli;
+mod client_support;
+mod clients;
 mod config;
 mod faults;
 mod guard;
