@@ -8,6 +8,7 @@ mod api_users;
 mod audit;
 mod bad_input;
 mod cli;
+mod cli_clients;
 mod client_support;
 mod clients;
 mod config;
