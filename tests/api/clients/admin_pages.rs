@@ -9,9 +9,9 @@ use crate::helpers::{assert_is_redirect_to, spawn_app};
 
 /// The value of the secret field on a page that shows one.
 fn secret_in(html: &str) -> String {
-    let marker = r#"id="client_secret" class="secret" type="text" value=""#;
+    let marker = r#"aria-describedby="secret-help">"#;
     let start = html.find(marker).expect("a secret on the page") + marker.len();
-    let end = start + html[start..].find('"').unwrap();
+    let end = start + html[start..].find('<').unwrap();
     html[start..end].to_owned()
 }
 
