@@ -53,6 +53,17 @@ pub struct Settings {
     pub admin_password: Option<Secret>,
     pub rate_limit_per_minute: u32,
     pub trusted_proxies: Vec<IpAddr>,
+    pub metrics_addr: Option<SocketAddr>,
+    pub log_format: LogFormat,
+}
+
+/// How log lines are written: plain text (the default) or one JSON object
+/// a line (docs/operating.md).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum LogFormat {
+    #[default]
+    Text,
+    Json,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://valet.db?mode=rwc";
@@ -128,6 +139,25 @@ impl Settings {
                 })
                 .collect::<Result<_, _>>()?,
         };
+        let metrics_addr = match var("VALET_METRICS_ADDR") {
+            None => None,
+            Some(text) => Some(text.trim().parse().map_err(|_| {
+                invalid(
+                    "VALET_METRICS_ADDR",
+                    format!("{text:?} is not an address like 127.0.0.1:9090"),
+                )
+            })?),
+        };
+        let log_format = match var("VALET_LOG_FORMAT").as_deref().map(str::trim) {
+            None | Some("text") => LogFormat::Text,
+            Some("json") => LogFormat::Json,
+            Some(other) => {
+                return Err(invalid(
+                    "VALET_LOG_FORMAT",
+                    format!("{other:?} is neither text nor json"),
+                ))
+            }
+        };
         Ok(Self {
             database_url: Secret::new(database_url),
             db_max_connections,
@@ -142,6 +172,8 @@ impl Settings {
             admin_password,
             rate_limit_per_minute: number(&var, "VALET_RATE_LIMIT_PER_MINUTE", 60u32)?,
             trusted_proxies,
+            metrics_addr,
+            log_format,
         })
     }
 
@@ -239,6 +271,8 @@ mod tests {
             ("DATABASE_URL", "mysql://x"),
             ("VALET_RATE_LIMIT_PER_MINUTE", "lots"),
             ("VALET_TRUSTED_PROXIES", "10.0.0.1,nope"),
+            ("VALET_METRICS_ADDR", "9090"),
+            ("VALET_LOG_FORMAT", "yaml"),
         ] {
             let err = settings(&[(var, value)]).unwrap_err();
             assert_eq!(err.var, var, "{var}={value}");

@@ -8,6 +8,7 @@ pub mod domain;
 pub mod entities;
 pub mod error;
 pub mod logging;
+pub mod metrics;
 pub mod net;
 pub mod oauth;
 pub mod routes;

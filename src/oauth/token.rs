@@ -8,6 +8,26 @@ use crate::net::client_ip;
 use crate::state::AppState;
 
 /// Answers the token endpoint. Other methods get 405 from the router.
+#[utoipa::path(
+    post, path = "/token", tag = "oauth",
+    summary = "Issue tokens: password grant (RFC 6749 §4.3) or refresh (§6)",
+    request_body(content = super::openapi::TokenRequest,
+                 content_type = "application/x-www-form-urlencoded"),
+    responses(
+        (status = 200, description = "Tokens (RFC 6749 §5.1), `Cache-Control: no-store`",
+         body = super::response::TokenResponse),
+        (status = 400, description = "`invalid_request`, `invalid_grant`, `invalid_scope`, \
+         `unauthorized_client` or `unsupported_grant_type` (RFC 6749 §5.2)",
+         body = super::openapi::OAuthErrorBody),
+        (status = 401, description = "`invalid_client`", body = super::openapi::OAuthErrorBody,
+         headers(("WWW-Authenticate" = String, description = "`Basic realm=\"valet\"`"))),
+        (status = 429, description = "`too_many_requests`", body = super::openapi::OAuthErrorBody,
+         headers(("Retry-After" = u64, description = "Seconds to wait"))),
+        (status = 503, description = "`temporarily_unavailable`",
+         body = super::openapi::OAuthErrorBody),
+    ),
+    security(())
+)]
 pub async fn post_token(
     req: HttpRequest,
     body: web::Bytes,
@@ -29,9 +49,9 @@ pub async fn post_token(
         client_id: client_id.as_deref(),
         ip: ip.as_deref(),
     };
-    let response = match params.required("grant_type")? {
-        "password" => password::grant(&context).await?,
-        "refresh_token" => refresh_token::grant(&context).await?,
+    let (grant_type, response) = match params.required("grant_type")? {
+        "password" => ("password", password::grant(&context).await?),
+        "refresh_token" => ("refresh_token", refresh_token::grant(&context).await?),
         other => {
             return Err(OAuthError::unsupported_grant_type(format!(
                 "grant_type {} is not supported; use password or refresh_token",
@@ -39,6 +59,7 @@ pub async fn post_token(
             )))
         }
     };
+    state.metrics.token_issued(grant_type);
     Ok(response.into_http())
 }
 

@@ -24,6 +24,8 @@ pub struct TestApp {
     pub db: sea_orm::DatabaseConnection,
     pub settings: Settings,
     pub database: Arc<TestDatabase>,
+    /// `http://127.0.0.1:PORT` of the metrics listener, when configured.
+    pub metrics_address: Option<String>,
     vars: HashMap<String, String>,
 }
 
@@ -139,6 +141,9 @@ async fn start(database: Arc<TestDatabase>, vars: HashMap<String, String>) -> Te
         .await
         .expect("application builds");
     let port = app.port();
+    let metrics_address = app
+        .metrics_port()
+        .map(|port| format!("http://127.0.0.1:{port}"));
     let db = app.db();
     tokio::spawn(app.run_until_stopped());
     let client = Client::builder()
@@ -153,6 +158,7 @@ async fn start(database: Arc<TestDatabase>, vars: HashMap<String, String>) -> Te
         db,
         settings,
         database,
+        metrics_address,
         vars,
     }
 }

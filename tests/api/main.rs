@@ -18,6 +18,8 @@ mod interop;
 mod introspect;
 mod lifecycle_helpers;
 mod metadata;
+mod openapi;
+mod operations;
 mod pages;
 mod password_grant;
 mod process;
