@@ -9,7 +9,7 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
 use actix_web::{web, Error};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::config::LogFormat;
 use crate::metrics::UNMATCHED_ROUTE;
@@ -71,25 +71,34 @@ pub fn init(format: LogFormat) {
     let _ = builder.try_init();
 }
 
-/// `ts`, `level`, `target`, `msg`, then the record's key-value pairs.
-fn json_line(record: &log::Record<'_>) -> Value {
-    let mut line = Map::new();
-    line.insert(
-        "ts".into(),
-        chrono::Utc::now()
-            .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
-            .into(),
-    );
-    line.insert("level".into(), record.level().as_str().into());
-    line.insert("target".into(), record.target().into());
-    line.insert("msg".into(), record.args().to_string().into());
-    let _ = record.key_values().visit(&mut Fields(&mut line));
-    Value::Object(line)
+/// `ts`, `level`, `target`, `msg` in that order, then the record's
+/// key-value pairs: one JSON object, no newline inside.
+fn json_line(record: &log::Record<'_>) -> String {
+    let mut line = Fields(String::from("{"));
+    let ts = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    line.push("ts", ts.into());
+    line.push("level", record.level().as_str().into());
+    line.push("target", record.target().into());
+    line.push("msg", record.args().to_string().into());
+    let _ = record.key_values().visit(&mut line);
+    line.0.push('}');
+    line.0
 }
 
-struct Fields<'a>(&'a mut Map<String, Value>);
+struct Fields(String);
 
-impl<'kvs> log::kv::VisitSource<'kvs> for Fields<'_> {
+impl Fields {
+    fn push(&mut self, key: &str, value: Value) {
+        if self.0.len() > 1 {
+            self.0.push(',');
+        }
+        self.0.push_str(&Value::from(key).to_string());
+        self.0.push(':');
+        self.0.push_str(&value.to_string());
+    }
+}
+
+impl<'kvs> log::kv::VisitSource<'kvs> for Fields {
     fn visit_pair(
         &mut self,
         key: log::kv::Key<'kvs>,
@@ -106,7 +115,35 @@ impl<'kvs> log::kv::VisitSource<'kvs> for Fields<'_> {
         } else {
             value.to_string().into()
         };
-        self.0.insert(key.as_str().to_owned(), value);
+        self.push(key.as_str(), value);
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::json_line;
+
+    #[test]
+    fn a_json_line_starts_with_the_fixed_fields_and_carries_the_pairs() {
+        let line = json_line(
+            &log::Record::builder()
+                .args(format_args!("a \"quoted\"\nmessage"))
+                .level(log::Level::Info)
+                .target("valet::request")
+                .key_values(&[("status", 200u16)])
+                .build(),
+        );
+        assert!(line.starts_with(r#"{"ts":""#), "{line}");
+        assert!(!line.contains('\n'));
+        let parsed: serde_json::Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(parsed["level"], "INFO");
+        assert_eq!(parsed["msg"], "a \"quoted\"\nmessage");
+        assert_eq!(parsed["status"], 200);
+        let keys: Vec<&str> = ["\"ts\"", "\"level\"", "\"target\"", "\"msg\"", "\"status\""]
+            .into_iter()
+            .collect();
+        let positions: Vec<usize> = keys.iter().map(|k| line.find(k).unwrap()).collect();
+        assert!(positions.windows(2).all(|w| w[0] < w[1]), "{line}");
     }
 }
