@@ -135,8 +135,7 @@ fn swagger_config() -> Arc<utoipa_swagger_ui::Config<'static>> {
                 .use_pkce_with_authorization_code_grant(true);
             Arc::new(
                 utoipa_swagger_ui::Config::with_oauth_config(["/openapi.json"], oauth)
-                    .validator_url("none")
-                    .try_it_out_enabled(true),
+                    .validator_url("none"),
             )
         })
         .clone()

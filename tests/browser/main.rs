@@ -6,6 +6,7 @@ mod helpers;
 
 mod admin;
 mod chrome;
+mod docs;
 mod flows;
 mod screenshots;
 
