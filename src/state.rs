@@ -7,6 +7,7 @@ use crate::auth::password::PasswordHasher;
 use crate::auth::rate_limit::RateLimiter;
 use crate::auth::tokens::JwtKeys;
 use crate::config::Settings;
+use crate::metrics::Metrics;
 
 pub struct AppState {
     pub db: DatabaseConnection,
@@ -14,4 +15,5 @@ pub struct AppState {
     pub jwt: JwtKeys,
     pub hasher: PasswordHasher,
     pub rate_limiter: RateLimiter,
+    pub metrics: Metrics,
 }

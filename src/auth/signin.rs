@@ -83,16 +83,19 @@ pub async fn check_password(
     };
     let Some(user) = found else {
         audit::record(db, AuditKind::SignInFailed, event("unknown user")).await;
+        state.metrics.signin_failure();
         return Err(SignInError::InvalidCredentials);
     };
     let now = clock::now();
     if user.is_locked(now) {
         audit::record(db, AuditKind::SignInFailed, event("account locked")).await;
+        state.metrics.signin_failure();
         return Err(SignInError::InvalidCredentials);
     }
     if !password_ok {
         audit::record(db, AuditKind::SignInFailed, event("wrong password")).await;
         if record_failure(state, &user, now).await? {
+            state.metrics.lockout();
             audit::record(
                 db,
                 AuditKind::AccountLocked,
@@ -100,10 +103,12 @@ pub async fn check_password(
             )
             .await;
         }
+        state.metrics.signin_failure();
         return Err(SignInError::InvalidCredentials);
     }
     if user.disabled {
         audit::record(db, AuditKind::SignInFailed, event("account disabled")).await;
+        state.metrics.signin_failure();
         return Err(SignInError::Disabled);
     }
     if user.failed_logins != 0 || user.locked_until != 0 {

@@ -10,6 +10,26 @@ use crate::net::client_ip;
 use crate::state::AppState;
 
 /// Answers the token endpoint. Other methods get 405 from the router.
+#[utoipa::path(
+    post, path = "/token", tag = "oauth",
+    summary = "Issue tokens: password (RFC 6749 §4.3), refresh (§6) or client credentials (§4.4)",
+    request_body(content = super::openapi::TokenRequest,
+                 content_type = "application/x-www-form-urlencoded"),
+    responses(
+        (status = 200, description = "Tokens (RFC 6749 §5.1), `Cache-Control: no-store`",
+         body = super::response::TokenResponse),
+        (status = 400, description = "`invalid_request`, `invalid_grant`, `invalid_scope`, \
+         `unauthorized_client` or `unsupported_grant_type` (RFC 6749 §5.2)",
+         body = super::openapi::OAuthErrorBody),
+        (status = 401, description = "`invalid_client`", body = super::openapi::OAuthErrorBody,
+         headers(("WWW-Authenticate" = String, description = "`Basic realm=\"valet\"`"))),
+        (status = 429, description = "`too_many_requests`", body = super::openapi::OAuthErrorBody,
+         headers(("Retry-After" = u64, description = "Seconds to wait"))),
+        (status = 503, description = "`temporarily_unavailable`",
+         body = super::openapi::OAuthErrorBody),
+    ),
+    security(())
+)]
 pub async fn post_token(
     req: HttpRequest,
     body: web::Bytes,
@@ -42,13 +62,16 @@ pub async fn post_token(
         client: caller.registered(),
         ip: ip.as_deref(),
     };
-    let response = match grant_type {
+    let (grant_type, response) = match grant_type {
         "password" | "refresh_token" | "client_credentials" => {
             context.require_grant(grant_type)?;
             match grant_type {
-                "password" => password::grant(&context).await?,
-                "refresh_token" => refresh_token::grant(&context).await?,
-                _ => client_credentials::grant(&context, &caller)?,
+                "password" => ("password", password::grant(&context).await?),
+                "refresh_token" => ("refresh_token", refresh_token::grant(&context).await?),
+                _ => (
+                    "client_credentials",
+                    client_credentials::grant(&context, &caller)?,
+                ),
             }
         }
         other => {
@@ -58,6 +81,7 @@ pub async fn post_token(
             )))
         }
     };
+    state.metrics.token_issued(grant_type);
     Ok(response.into_http())
 }
 

@@ -22,6 +22,8 @@ mod introspect;
 mod keys;
 mod lifecycle_helpers;
 mod metadata;
+mod openapi;
+mod operations;
 mod pages;
 mod password_grant;
 mod process;
