@@ -90,6 +90,21 @@ wrk_run me64 64 "$PHASE" /users/me
 wrk_read me64
 ME_RPS=$RPS ME_P50=$P50_MS ME_P99=$P99_MS
 
+# The same phase in the legacy HS256 mode (VALET_JWT_SECRET), in this run:
+# the asymmetric default must not make the guard slower (docs/resource-servers.md).
+stop_valet
+VALET_JWT_SECRET=bench-shared-secret-0123456789abcdef start_valet
+RS_TOKEN=$TOKEN
+TOKEN=$(curl -s -d "grant_type=password&username=bench&password=$PASSWORD" \
+    "http://127.0.0.1:$PORT/token" | jq -r .access_token)
+say "GET /users/me, 64 connections, HS256 (legacy mode)"
+wrk_run me64-hs256 64 "$PHASE" /users/me
+wrk_read me64-hs256
+ME_HS256_RPS=$RPS
+stop_valet
+start_valet
+TOKEN=$RS_TOKEN
+
 say "bcrypt ceiling at cost $COST"
 CEILING_LINE=$("$CEILING" "$PHASE" "$COST") || die "bcrypt_ceiling failed"
 CEILING_RPS=$(echo "$CEILING_LINE" | sed -n 's/.*verifies_per_s=\([0-9.]*\).*/\1/p')
@@ -136,6 +151,8 @@ figure users_me_64c_req_per_s "$ME_RPS" req/s
 figure users_me_64c_p50 "$ME_P50" ms
 figure users_me_64c_p99 "$ME_P99" ms
 figure users_me_vs_healthz "$(ratio "$ME_RPS" "$HEALTHZ_RPS")" ratio "v >= 0.5"
+figure users_me_64c_hs256_req_per_s "$ME_HS256_RPS" req/s
+figure users_me_signed_vs_hs256 "$(ratio "$ME_RPS" "$ME_HS256_RPS")" ratio "v >= 0.95"
 figure bcrypt_ceiling_verifies_per_s "$CEILING_RPS" verifies/s
 figure token_8c_req_per_s "$TOKEN_RPS" req/s
 figure token_vs_bcrypt_ceiling "$(ratio "$TOKEN_RPS" "$CEILING_RPS")" ratio "v >= 0.95"

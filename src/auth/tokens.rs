@@ -71,7 +71,7 @@ pub enum TokenError {
 /// one token many times pays for one signature check (RSA verification
 /// costs several times the rest of a request). Expiry and the key's state
 /// are still checked on every use.
-const VERIFIED_CACHE_ENTRIES: usize = 10_000;
+const VERIFIED_CACHE_ENTRIES: usize = 4096;
 
 /// The legacy shared-secret mode (`VALET_JWT_SECRET`): HS256, no `kid`.
 struct SharedSecret {

@@ -37,7 +37,7 @@ pub async fn rotate(
     now: i64,
     at_once: bool,
 ) -> Result<signing_key::Model, StoreError> {
-    loop {
+    for _ in 0..10 {
         let set = current(db, policy, now).await?;
         let signs_from = if at_once || set.signing(now).is_none() {
             now
@@ -50,6 +50,7 @@ pub async fn rotate(
             return Ok(key);
         }
     }
+    Err(StoreError::Busy)
 }
 
 /// `valet keys revoke KID`: the key leaves the JWKS and its tokens are

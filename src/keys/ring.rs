@@ -209,15 +209,18 @@ impl KeySet {
             .collect()
     }
 
-    /// When a new key is due at `now` and from when it signs: at once when
-    /// there is no key of the configured algorithm (first start, or the
-    /// setting changed), after the publish delay when the newest key is
-    /// older than the rotation period.
-    pub fn due(&self, policy: &KeyPolicy, now: i64) -> Option<i64> {
+    /// When a new key is due at `now` and from when it signs. At start
+    /// (`starting`): at once when the newest key is not of the configured
+    /// algorithm (first start, or the setting changed). Always: after the
+    /// publish delay when the newest key is older than the rotation period.
+    pub fn due(&self, policy: &KeyPolicy, now: i64, starting: bool) -> Option<i64> {
         let newest = match self.newest() {
-            Some(k) if k.row.alg == policy.alg.as_str() && k.material.is_some() => k,
+            Some(k) if k.material.is_some() => k,
             _ => return Some(now),
         };
+        if starting && newest.row.alg != policy.alg.as_str() {
+            return Some(now);
+        }
         let period = policy.rotation_seconds?;
         (newest.row.signs_from + period <= now).then_some(now + policy.publish_seconds)
     }
@@ -255,7 +258,7 @@ impl KeyRing {
             last_unknown_kid_reload: Mutex::new(None),
             reloading: tokio::sync::Mutex::new(()),
         };
-        ring.reload(db).await?;
+        ring.reload(db, true).await?;
         Ok(ring)
     }
 
@@ -285,7 +288,7 @@ impl KeyRing {
         let Ok(_one) = self.reloading.try_lock() else {
             return;
         };
-        if let Err(e) = self.reload(db).await {
+        if let Err(e) = self.reload(db, false).await {
             log::warn!("could not reload the signing keys: {e}");
         }
     }
@@ -303,13 +306,16 @@ impl KeyRing {
             *last = Some(Instant::now());
         }
         let _one = self.reloading.lock().await;
-        if let Err(e) = self.reload(db).await {
+        if let Err(e) = self.reload(db, false).await {
             log::warn!("could not reload the signing keys: {e}");
         }
     }
 
-    /// Reads every key; makes a new one first when one is due.
-    async fn reload(&self, db: &impl ConnectionTrait) -> Result<(), StoreError> {
+    /// Reads every key; makes a new one first when one is due. Only a
+    /// starting instance acts on its `VALET_SIGNING_ALG` (SPEC §8: at the
+    /// next start), so instances of two settings during a rolling restart
+    /// do not take turns making keys.
+    async fn reload(&self, db: &impl ConnectionTrait, starting: bool) -> Result<(), StoreError> {
         let now = self.now();
         let previous = self.keys();
         let mut set = KeySet::from_rows(
@@ -318,7 +324,7 @@ impl KeyRing {
             now,
             Some(&previous),
         );
-        if let Some(signs_from) = set.due(&self.policy, now) {
+        if let Some(signs_from) = set.due(&self.policy, now, starting) {
             let made =
                 store::create(db, self.policy.alg, set.next_generation(), now, signs_from).await?;
             match made {

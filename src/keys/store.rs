@@ -29,6 +29,8 @@ pub enum StoreError {
     Key(#[from] KeyError),
     #[error("no key {0}")]
     UnknownKid(String),
+    #[error("other instances keep making keys at the same moment; try again")]
+    Busy,
     #[error("key {0} signs now and no other key signs yet: rotate with --now first")]
     SigningKey(String),
 }

@@ -118,4 +118,11 @@ async fn a_new_signing_algorithm_takes_effect_at_the_next_start() {
     assert_accepted(&restarted, &rsa_token).await;
     clock.advance(905);
     assert_eq!(published_kids(&restarted).await, [kid_of(&ed_token)]);
+    // The instance still configured for RS256 does not take the key back
+    // while it runs: both sign with the EdDSA key, and no key is added.
+    assert_eq!(kid_of(&access_token(&app).await), kid_of(&ed_token));
+    clock.advance(5);
+    access_token(&app).await;
+    access_token(&restarted).await;
+    assert_eq!(stored_key_count(&app).await, 2);
 }
