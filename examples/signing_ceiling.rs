@@ -1,8 +1,9 @@
 //! The machine's token-signing ceiling: how many access tokens per second
 //! all cores together sign through valet's own issuing code
 //! (`JwtKeys::issue`, the one function every grant signs with), whatever
-//! algorithm that is. `grant_type=client_credentials` needs no bcrypt and
-//! one signature, so `bench/run.sh` compares it against this.
+//! algorithm that is (`VALET_SIGNING_ALG`, RS256 by default).
+//! `grant_type=client_credentials` needs no bcrypt and one signature, so
+//! `bench/run.sh` compares it against this.
 //!
 //! ```sh
 //! cargo run --release --example signing_ceiling -- [SECONDS]
@@ -14,19 +15,44 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use valet::auth::tokens::JwtKeys;
+use valet::clock::SystemClock;
 use valet::config::Settings;
 use valet::domain::ScopeSet;
+use valet::keys::{KeyPolicy, KeyRing};
 
-fn main() {
+/// valet's signing keys as a server would hold them: made on a fresh
+/// SQLite database with the default settings (`VALET_SIGNING_ALG`, RS256
+/// unless set), loaded into the ring the grants sign with.
+async fn signing_keys() -> JwtKeys {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let url = format!("sqlite://{}/ceiling.db?mode=rwc", dir.path().display());
+    let alg = std::env::var("VALET_SIGNING_ALG").ok();
+    let settings = Settings::from_lookup(|name| match name {
+        "DATABASE_URL" => Some(url.clone()),
+        "VALET_SIGNING_ALG" => alg.clone(),
+        _ => None,
+    })
+    .expect("default settings");
+    let db = valet::db::connect(&settings).await.expect("database");
+    valet::db::migrate(&db).await.expect("migrations");
+    let ring = KeyRing::load(
+        &db,
+        KeyPolicy::from_settings(&settings),
+        Arc::new(SystemClock),
+    )
+    .await
+    .expect("a signing key");
+    JwtKeys::new_with_ring(Arc::new(ring), &settings)
+}
+
+#[tokio::main]
+async fn main() {
     let seconds: f64 = std::env::args()
         .nth(1)
         .and_then(|s| s.parse().ok())
         .unwrap_or(10.0);
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let settings = Settings::from_lookup(|_| None).expect("default settings");
-    let mut secret = [0u8; 32];
-    rand::fill(&mut secret);
-    let keys = Arc::new(JwtKeys::new(&secret, &settings));
+    let keys = Arc::new(signing_keys().await);
     let scope = ScopeSet::parse("users:read").expect("a scope");
     let sample = keys
         .issue(

@@ -3,6 +3,8 @@
 use std::fmt;
 use std::net::{IpAddr, SocketAddr};
 
+use crate::keys::Alg;
+
 /// A secret string whose `Debug` and `Display` never show the value.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret(String);
@@ -55,6 +57,12 @@ pub struct Settings {
     pub trusted_proxies: Vec<IpAddr>,
     /// `VALET_UNREGISTERED_CLIENTS`: `true` for `allow` (the default).
     pub allow_unregistered_clients: bool,
+    /// `VALET_SIGNING_ALG` (SPEC §8).
+    pub signing_alg: Alg,
+    /// `VALET_KEY_ROTATION_DAYS`; 0: only by hand.
+    pub key_rotation_days: u32,
+    /// `VALET_KEY_PUBLISH_SECONDS`.
+    pub key_publish_seconds: i64,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://valet.db?mode=rwc";
@@ -130,6 +138,15 @@ impl Settings {
                 })
                 .collect::<Result<_, _>>()?,
         };
+        let signing_alg = match var("VALET_SIGNING_ALG") {
+            None => Alg::Rs256,
+            Some(name) => Alg::parse(name.trim()).ok_or_else(|| {
+                invalid(
+                    "VALET_SIGNING_ALG",
+                    format!("{name:?} is not one of {}", Alg::NAMES),
+                )
+            })?,
+        };
         Ok(Self {
             database_url: Secret::new(database_url),
             db_max_connections,
@@ -154,6 +171,17 @@ impl Settings {
                     ))
                 }
             },
+            signing_alg,
+            key_rotation_days: number(&var, "VALET_KEY_ROTATION_DAYS", 90u32)?,
+            key_publish_seconds: number(&var, "VALET_KEY_PUBLISH_SECONDS", 600i64)
+                .ok()
+                .filter(|s| (0..=315_360_000).contains(s))
+                .ok_or_else(|| {
+                    invalid(
+                        "VALET_KEY_PUBLISH_SECONDS",
+                        "must be a number of seconds from 0 to 315360000",
+                    )
+                })?,
         })
     }
 
@@ -252,6 +280,9 @@ mod tests {
             ("VALET_RATE_LIMIT_PER_MINUTE", "lots"),
             ("VALET_TRUSTED_PROXIES", "10.0.0.1,nope"),
             ("VALET_UNREGISTERED_CLIENTS", "maybe"),
+            ("VALET_SIGNING_ALG", "HS256"),
+            ("VALET_KEY_ROTATION_DAYS", "-1"),
+            ("VALET_KEY_PUBLISH_SECONDS", "soon"),
         ] {
             let err = settings(&[(var, value)]).unwrap_err();
             assert_eq!(err.var, var, "{var}={value}");

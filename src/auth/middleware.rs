@@ -229,7 +229,8 @@ fn bearer_token(req: &ServiceRequest) -> Result<Option<&str>, Refusal> {
 async fn from_bearer(state: &AppState, token: &str, guard: Guard) -> Result<ApiCaller, Refusal> {
     let claims = state
         .jwt
-        .validate(token)
+        .validate_fresh(&state.db, token, true)
+        .await
         .map_err(|e| Refusal::InvalidToken(e.to_string()))?;
     if claims.is_client_token() {
         if !guard.clients {

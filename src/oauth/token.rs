@@ -31,6 +31,9 @@ pub async fn post_token(
         state.settings.allow_unregistered_clients,
     )
     .await?;
+    // Before any grant opens a transaction: reading the keys needs a
+    // connection of its own (SPEC §8, keys reloaded while serving).
+    state.jwt.refresh(&state.db).await;
     let ip = ip.map(|ip| ip.to_string());
     let context = GrantContext {
         state: &state,
