@@ -121,7 +121,7 @@ impl GrantContext<'_> {
     }
 
     /// `invalid_scope` for a requested scope beyond the client's
-    /// registration (SPEC-facing docs: docs/clients.md).
+    /// registration (docs/clients.md).
     pub fn check_client_scope(&self, requested: &ScopeSet) -> Result<(), OAuthError> {
         match self.client {
             Some(client) if !requested.is_subset(&client.scope_set()) => {
