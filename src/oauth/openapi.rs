@@ -76,5 +76,6 @@ pub struct OAuthErrorBody {
     super::lifecycle::introspect::post_introspect,
     super::lifecycle::metadata::get_metadata,
     super::lifecycle::metadata::get_metadata_for_path,
+    super::lifecycle::jwks::get_jwks,
 ))]
 pub struct OAuthApi;
