@@ -30,7 +30,7 @@ async fn tokens_of_each_algorithm_verify_with_nothing_but_the_jwks() {
         assert_eq!(key["kid"], kid_of(&token).as_str());
         // Tampered: the independent verifier refuses it too.
         let mut tampered = token.clone();
-        tampered.insert_str(token.find('.').unwrap() + 5, "A");
+        tampered.insert(token.find('.').unwrap() + 5, 'A');
         assert!(verify_with_jwks(&app, &tampered).await.is_err(), "{alg}");
     }
 }
