@@ -61,6 +61,8 @@ pub struct Settings {
     pub key_rotation_days: u32,
     /// `VALET_KEY_PUBLISH_SECONDS`.
     pub key_publish_seconds: i64,
+    /// `VALET_UNREGISTERED_CLIENTS`: `true` for `allow` (the default).
+    pub allow_unregistered_clients: bool,
     pub metrics_addr: Option<SocketAddr>,
     pub log_format: LogFormat,
 }
@@ -200,6 +202,16 @@ impl Settings {
                         "must be a number of seconds from 0 to 315360000",
                     )
                 })?,
+            allow_unregistered_clients: match var("VALET_UNREGISTERED_CLIENTS").as_deref() {
+                None | Some("allow") => true,
+                Some("deny") => false,
+                Some(_) => {
+                    return Err(invalid(
+                        "VALET_UNREGISTERED_CLIENTS",
+                        "must be allow or deny",
+                    ))
+                }
+            },
             metrics_addr,
             log_format,
         })
@@ -302,6 +314,7 @@ mod tests {
             ("VALET_SIGNING_ALG", "HS256"),
             ("VALET_KEY_ROTATION_DAYS", "-1"),
             ("VALET_KEY_PUBLISH_SECONDS", "soon"),
+            ("VALET_UNREGISTERED_CLIENTS", "maybe"),
             ("VALET_METRICS_ADDR", "9090"),
             ("VALET_LOG_FORMAT", "yaml"),
         ] {

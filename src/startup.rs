@@ -224,6 +224,7 @@ pub fn routes_config(cfg: &mut web::ServiceConfig) {
         .configure(routes::api_users::configure)
         .configure(routes::pages::configure)
         .configure(routes::admin::configure)
+        .configure(routes::api_clients::configure)
         .configure(routes::api_docs::configure);
 }
 

@@ -13,6 +13,8 @@ pub struct PasswordGrant {
     pub scope: Option<String>,
     /// May also be sent with HTTP Basic (RFC 6749 §2.3.1).
     pub client_id: Option<String>,
+    /// A confidential client's secret, unless sent with HTTP Basic.
+    pub client_secret: Option<String>,
 }
 
 /// `grant_type=refresh_token` (RFC 6749 §6).
@@ -22,6 +24,17 @@ pub struct RefreshTokenGrant {
     /// A subset of the scopes originally granted.
     pub scope: Option<String>,
     pub client_id: Option<String>,
+    pub client_secret: Option<String>,
+}
+
+/// `grant_type=client_credentials` (RFC 6749 §4.4.2): a confidential client
+/// authenticating with its secret (HTTP Basic, or these two fields).
+#[derive(Deserialize, ToSchema)]
+pub struct ClientCredentialsGrant {
+    /// Within the client's registered scopes. Default: all of them.
+    pub scope: Option<String>,
+    pub client_id: Option<String>,
+    pub client_secret: Option<String>,
 }
 
 /// The body of `POST /token`, `application/x-www-form-urlencoded`.
@@ -30,6 +43,7 @@ pub struct RefreshTokenGrant {
 pub enum TokenRequest {
     Password(PasswordGrant),
     RefreshToken(RefreshTokenGrant),
+    ClientCredentials(ClientCredentialsGrant),
 }
 
 /// `POST /revoke` (RFC 7009 §2.1) and `POST /introspect` (RFC 7662 §2.1).

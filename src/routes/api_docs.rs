@@ -10,7 +10,7 @@ use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use utoipa::openapi::security::{
-    Flow, HttpAuthScheme, HttpBuilder, OAuth2, Password, Scopes, SecurityScheme,
+    ClientCredentials, Flow, HttpAuthScheme, HttpBuilder, OAuth2, Password, Scopes, SecurityScheme,
 };
 use utoipa::{Modify, OpenApi, ToSchema};
 
@@ -61,6 +61,7 @@ pub struct ApiErrorBody {
     tags(
         (name = "oauth", description = "Tokens: RFC 6749, 7009, 7662, 8414"),
         (name = "users", description = "The user directory"),
+        (name = "clients", description = "Registered clients (RFC 6749 §2)"),
         (name = "operations", description = "Health"),
     )
 )]
@@ -82,17 +83,21 @@ impl Modify for SecuritySchemes {
                     .build(),
             ),
         );
-        let scopes = Scopes::from_iter([
-            ("admin", "Administer users; grant any scope"),
-            ("users:read", "Read the user directory"),
-            ("users:write", "Change the user directory"),
-            ("introspect", "Introspect tokens (RFC 7662)"),
-        ]);
+        let scopes = || {
+            Scopes::from_iter([
+                ("admin", "Administer users and clients; grant any scope"),
+                ("users:read", "Read the user directory"),
+                ("users:write", "Change the user directory"),
+                ("introspect", "Introspect tokens (RFC 7662)"),
+            ])
+        };
+        // One flow a line; the authorization code flow joins when /authorize does.
         components.add_security_scheme(
             "oauth2",
-            SecurityScheme::OAuth2(OAuth2::new([Flow::Password(Password::with_refresh_url(
-                "/token", scopes, "/token",
-            ))])),
+            SecurityScheme::OAuth2(OAuth2::new([
+                Flow::Password(Password::with_refresh_url("/token", scopes(), "/token")),
+                Flow::ClientCredentials(ClientCredentials::new("/token", scopes())),
+            ])),
         );
     }
 }
@@ -104,6 +109,7 @@ pub fn document() -> &'static utoipa::openapi::OpenApi {
         let mut document = ApiDoc::openapi();
         document.merge(crate::oauth::openapi::OAuthApi::openapi());
         document.merge(crate::routes::api_users::UsersApi::openapi());
+        document.merge(crate::routes::api_clients::ClientsApi::openapi());
         document
     })
 }

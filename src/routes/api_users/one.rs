@@ -6,7 +6,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Deserializer};
 
 use super::{actor, json};
-use crate::auth::Principal;
+use crate::auth::ApiCaller;
 use crate::domain::{Password, ScopeSet};
 use crate::error::AppError;
 use crate::routes::me::UserView;
@@ -76,7 +76,7 @@ where
 )]
 pub async fn patch_user(
     req: HttpRequest,
-    principal: Principal,
+    principal: ApiCaller,
     username: web::Path<String>,
     body: web::Json<PatchUser>,
     state: web::Data<AppState>,
@@ -130,7 +130,7 @@ fn parse_patch(body: PatchUser) -> Result<UserUpdate, AppError> {
 )]
 pub async fn delete_user(
     req: HttpRequest,
-    principal: Principal,
+    principal: ApiCaller,
     username: web::Path<String>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {

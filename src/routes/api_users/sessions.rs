@@ -5,7 +5,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Serialize;
 
 use super::{actor, json};
-use crate::auth::Principal;
+use crate::auth::ApiCaller;
 use crate::entities::session;
 use crate::error::AppError;
 use crate::state::AppState;
@@ -89,7 +89,7 @@ pub async fn get_sessions(
 )]
 pub async fn post_sign_out(
     req: HttpRequest,
-    principal: Principal,
+    principal: ApiCaller,
     username: web::Path<String>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
