@@ -13,8 +13,7 @@ pub struct PasswordGrant {
     pub scope: Option<String>,
     /// May also be sent with HTTP Basic (RFC 6749 §2.3.1).
     pub client_id: Option<String>,
-    /// A confidential client's secret (`client_secret_post`); or send both
-    /// with HTTP Basic (`client_secret_basic`), never both ways at once.
+    /// A confidential client's secret, unless sent with HTTP Basic.
     pub client_secret: Option<String>,
 }
 
@@ -28,13 +27,11 @@ pub struct RefreshTokenGrant {
     pub client_secret: Option<String>,
 }
 
-/// `grant_type=client_credentials` (RFC 6749 §4.4.2): a confidential
-/// client registered for this grant, authenticated by HTTP Basic or by
-/// `client_id` and `client_secret` in the body.
+/// `grant_type=client_credentials` (RFC 6749 §4.4.2): a confidential client
+/// authenticating with its secret (HTTP Basic, or these two fields).
 #[derive(Deserialize, ToSchema)]
 pub struct ClientCredentialsGrant {
-    /// Space-separated; a subset of the client's registered scopes.
-    /// Default: all of them.
+    /// Within the client's registered scopes. Default: all of them.
     pub scope: Option<String>,
     pub client_id: Option<String>,
     pub client_secret: Option<String>,

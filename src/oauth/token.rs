@@ -12,7 +12,7 @@ use crate::state::AppState;
 /// Answers the token endpoint. Other methods get 405 from the router.
 #[utoipa::path(
     post, path = "/token", tag = "oauth",
-    summary = "Issue tokens: password (RFC 6749 §4.3), refresh (§6) or client credentials (§4.4)",
+    summary = "Issue tokens: password (RFC 6749 §4.3), refresh (§6), client credentials (§4.4)",
     request_body(content = super::openapi::TokenRequest,
                  content_type = "application/x-www-form-urlencoded"),
     responses(
@@ -62,16 +62,13 @@ pub async fn post_token(
         client: caller.registered(),
         ip: ip.as_deref(),
     };
-    let (grant_type, response) = match grant_type {
+    let response = match grant_type {
         "password" | "refresh_token" | "client_credentials" => {
             context.require_grant(grant_type)?;
             match grant_type {
-                "password" => ("password", password::grant(&context).await?),
-                "refresh_token" => ("refresh_token", refresh_token::grant(&context).await?),
-                _ => (
-                    "client_credentials",
-                    client_credentials::grant(&context, &caller)?,
-                ),
+                "password" => password::grant(&context).await?,
+                "refresh_token" => refresh_token::grant(&context).await?,
+                _ => client_credentials::grant(&context, &caller)?,
             }
         }
         other => {

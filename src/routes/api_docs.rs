@@ -83,21 +83,20 @@ impl Modify for SecuritySchemes {
                     .build(),
             ),
         );
-        let scopes = Scopes::from_iter([
-            ("admin", "Administer users and clients; grant any scope"),
-            ("users:read", "Read the user directory"),
-            ("users:write", "Change the user directory"),
-            ("introspect", "Introspect tokens (RFC 7662)"),
-        ]);
+        let scopes = || {
+            Scopes::from_iter([
+                ("admin", "Administer users and clients; grant any scope"),
+                ("users:read", "Read the user directory"),
+                ("users:write", "Change the user directory"),
+                ("introspect", "Introspect tokens (RFC 7662)"),
+            ])
+        };
+        // One flow a line; the authorization code flow joins when /authorize does.
         components.add_security_scheme(
             "oauth2",
             SecurityScheme::OAuth2(OAuth2::new([
-                Flow::Password(Password::with_refresh_url(
-                    "/token",
-                    scopes.clone(),
-                    "/token",
-                )),
-                Flow::ClientCredentials(ClientCredentials::new("/token", scopes)),
+                Flow::Password(Password::with_refresh_url("/token", scopes(), "/token")),
+                Flow::ClientCredentials(ClientCredentials::new("/token", scopes())),
             ])),
         );
     }

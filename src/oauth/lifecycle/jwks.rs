@@ -21,8 +21,9 @@ pub struct Rfc7517JwkSet {
 /// `max-age` is half of `VALET_KEY_PUBLISH_SECONDS` (at most an hour).
 #[utoipa::path(
     get, path = "/.well-known/jwks.json", tag = "oauth",
-    summary = "The public signing keys (RFC 7517 §5), to verify access tokens",
-    responses((status = 200, description = "A JWK Set; `Cache-Control: public, max-age`", body = Rfc7517JwkSet)),
+    summary = "The public signing keys (RFC 7517), the metadata's jwks_uri",
+    responses((status = 200, description = "The JWK Set", body = Rfc7517JwkSet)),
+    security(())
 )]
 pub async fn get_jwks(state: web::Data<AppState>) -> HttpResponse {
     state.jwt.refresh(&state.db).await;

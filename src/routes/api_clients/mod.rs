@@ -32,23 +32,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     );
 }
 
-/// This area's part of the OpenAPI document.
-#[derive(utoipa::OpenApi)]
-#[openapi(paths(
-    get_clients,
-    post_client,
-    get_client,
-    patch_client,
-    post_secret,
-    delete_client
-))]
-pub struct ClientsApi;
-
 /// A client as the API shows it: never its secret or hash.
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ClientView {
     client_id: String,
     name: String,
+    /// `public` or `confidential`.
     #[serde(rename = "type")]
     client_type: &'static str,
     grant_types: Vec<String>,
@@ -140,12 +129,12 @@ where
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
-pub struct ClientList {
+struct ClientList {
     clients: Vec<ClientView>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
-pub struct NewSecret<'a> {
+struct NewSecret<'a> {
     client_id: &'a str,
     client_secret: &'a str,
 }
@@ -163,13 +152,24 @@ fn actor(req: &HttpRequest, caller: &ApiCaller, state: &AppState) -> crate::user
     caller.actor(crate::net::client_ip(req, &state.settings))
 }
 
+/// This area's part of the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    get_clients,
+    post_client,
+    get_client,
+    patch_client,
+    post_secret,
+    delete_client
+))]
+pub struct ClientsApi;
+
 #[utoipa::path(
-    get, path = "/api/clients", tag = "clients",
-    summary = "Every registered client (scope `admin`)",
+    get, path = "/api/clients", tag = "clients", summary = "Every client (scope `admin`)",
     responses(
         (status = 200, description = "The clients", body = ClientList),
-        (status = 401, description = "No valid Bearer token", body = crate::routes::api_docs::BearerErrorBody),
-        (status = 403, description = "`insufficient_scope`: `admin` is needed", body = crate::routes::api_docs::BearerErrorBody),
+        (status = 401, description = "No valid token", body = crate::routes::api_docs::BearerErrorBody),
+        (status = 403, description = "`insufficient_scope`: needs `admin`", body = crate::routes::api_docs::BearerErrorBody),
     ),
     security(("bearer" = []), ("oauth2" = ["admin"]))
 )]
@@ -184,15 +184,16 @@ pub async fn get_clients(state: web::Data<AppState>) -> Result<HttpResponse, App
 /// 201 with the client and, for a confidential one, `client_secret` — the
 /// only time it is shown. 409 on a taken id, 422 on bad fields.
 #[utoipa::path(
-    post, path = "/api/clients", tag = "clients",
-    summary = "Register a client (scope `admin`)",
+    post, path = "/api/clients", tag = "clients", summary = "Register a client (scope `admin`)",
     request_body = ClientBody,
     responses(
-        (status = 201, description = "The client; `client_secret` only here, for a confidential one", body = ClientView),
+        (status = 201, description = "The client, with `client_secret` once if confidential",
+         body = ClientView),
+        (status = 400, description = "Unreadable JSON", body = crate::routes::api_docs::ApiErrorBody),
+        (status = 401, description = "No valid token", body = crate::routes::api_docs::BearerErrorBody),
+        (status = 403, description = "`insufficient_scope`: needs `admin`", body = crate::routes::api_docs::BearerErrorBody),
         (status = 409, description = "The client_id is taken", body = crate::routes::api_docs::ApiErrorBody),
-        (status = 422, description = "`validation_failed` with `fields`", body = crate::routes::api_docs::ApiErrorBody),
-        (status = 401, description = "No valid Bearer token", body = crate::routes::api_docs::BearerErrorBody),
-        (status = 403, description = "`insufficient_scope`: `admin` is needed", body = crate::routes::api_docs::BearerErrorBody),
+        (status = 422, description = "`validation_failed`", body = crate::routes::api_docs::ApiErrorBody),
     ),
     security(("bearer" = []), ("oauth2" = ["admin"]))
 )]
@@ -215,14 +216,13 @@ pub async fn post_client(
 }
 
 #[utoipa::path(
-    get, path = "/api/clients/{client_id}", tag = "clients",
-    summary = "One client (scope `admin`)",
+    get, path = "/api/clients/{client_id}", tag = "clients", summary = "One client (scope `admin`)",
     params(("client_id" = String, Path)),
     responses(
-        (status = 200, description = "The client", body = ClientView),
+        (status = 200, description = "The client, never its secret", body = ClientView),
+        (status = 401, description = "No valid token", body = crate::routes::api_docs::BearerErrorBody),
+        (status = 403, description = "`insufficient_scope`: needs `admin`", body = crate::routes::api_docs::BearerErrorBody),
         (status = 404, description = "No such client", body = crate::routes::api_docs::ApiErrorBody),
-        (status = 401, description = "No valid Bearer token", body = crate::routes::api_docs::BearerErrorBody),
-        (status = 403, description = "`insufficient_scope`: `admin` is needed", body = crate::routes::api_docs::BearerErrorBody),
     ),
     security(("bearer" = []), ("oauth2" = ["admin"]))
 )]
@@ -237,16 +237,15 @@ pub async fn get_client(
 /// Changes any field but the id and the type; `disabled: true` ends the
 /// client's sessions and tokens.
 #[utoipa::path(
-    patch, path = "/api/clients/{client_id}", tag = "clients",
-    summary = "Change a client (scope `admin`)",
+    patch, path = "/api/clients/{client_id}", tag = "clients", summary = "Change a client (scope `admin`)",
     params(("client_id" = String, Path)),
     request_body = ClientBody,
     responses(
         (status = 200, description = "The changed client", body = ClientView),
+        (status = 401, description = "No valid token", body = crate::routes::api_docs::BearerErrorBody),
+        (status = 403, description = "`insufficient_scope`: needs `admin`", body = crate::routes::api_docs::BearerErrorBody),
         (status = 404, description = "No such client", body = crate::routes::api_docs::ApiErrorBody),
-        (status = 422, description = "`validation_failed` with `fields`", body = crate::routes::api_docs::ApiErrorBody),
-        (status = 401, description = "No valid Bearer token", body = crate::routes::api_docs::BearerErrorBody),
-        (status = 403, description = "`insufficient_scope`: `admin` is needed", body = crate::routes::api_docs::BearerErrorBody),
+        (status = 422, description = "`validation_failed`", body = crate::routes::api_docs::ApiErrorBody),
     ),
     security(("bearer" = []), ("oauth2" = ["admin"]))
 )]
@@ -267,14 +266,14 @@ pub async fn patch_client(
 /// A new secret, shown once; the old one stops working at once.
 #[utoipa::path(
     post, path = "/api/clients/{client_id}/secret", tag = "clients",
-    summary = "A new secret, shown once (scope `admin`)",
+    summary = "A new secret for a confidential client (scope `admin`)",
     params(("client_id" = String, Path)),
     responses(
-        (status = 200, description = "The new secret; the old one stops working", body = NewSecret),
+        (status = 200, description = "The new secret, shown once", body = NewSecret),
+        (status = 401, description = "No valid token", body = crate::routes::api_docs::BearerErrorBody),
+        (status = 403, description = "`insufficient_scope`: needs `admin`", body = crate::routes::api_docs::BearerErrorBody),
         (status = 404, description = "No such client", body = crate::routes::api_docs::ApiErrorBody),
-        (status = 422, description = "A public client has no secret", body = crate::routes::api_docs::ApiErrorBody),
-        (status = 401, description = "No valid Bearer token", body = crate::routes::api_docs::BearerErrorBody),
-        (status = 403, description = "`insufficient_scope`: `admin` is needed", body = crate::routes::api_docs::BearerErrorBody),
+        (status = 409, description = "A public client has no secret", body = crate::routes::api_docs::ApiErrorBody),
     ),
     security(("bearer" = []), ("oauth2" = ["admin"]))
 )]
@@ -295,14 +294,13 @@ pub async fn post_secret(
 }
 
 #[utoipa::path(
-    delete, path = "/api/clients/{client_id}", tag = "clients",
-    summary = "Delete a client and end its tokens (scope `admin`)",
+    delete, path = "/api/clients/{client_id}", tag = "clients", summary = "Delete a client (scope `admin`)",
     params(("client_id" = String, Path)),
     responses(
-        (status = 204, description = "Deleted"),
+        (status = 204, description = "Deleted; its sessions and tokens end"),
+        (status = 401, description = "No valid token", body = crate::routes::api_docs::BearerErrorBody),
+        (status = 403, description = "`insufficient_scope`: needs `admin`", body = crate::routes::api_docs::BearerErrorBody),
         (status = 404, description = "No such client", body = crate::routes::api_docs::ApiErrorBody),
-        (status = 401, description = "No valid Bearer token", body = crate::routes::api_docs::BearerErrorBody),
-        (status = 403, description = "`insufficient_scope`: `admin` is needed", body = crate::routes::api_docs::BearerErrorBody),
     ),
     security(("bearer" = []), ("oauth2" = ["admin"]))
 )]
