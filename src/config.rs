@@ -53,6 +53,8 @@ pub struct Settings {
     pub admin_password: Option<Secret>,
     pub rate_limit_per_minute: u32,
     pub trusted_proxies: Vec<IpAddr>,
+    /// Sign-ins allowed to wait for a bcrypt thread (`VALET_SIGNIN_QUEUE`).
+    pub signin_queue: usize,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://valet.db?mode=rwc";
@@ -142,6 +144,7 @@ impl Settings {
             admin_password,
             rate_limit_per_minute: number(&var, "VALET_RATE_LIMIT_PER_MINUTE", 60u32)?,
             trusted_proxies,
+            signin_queue: number(&var, "VALET_SIGNIN_QUEUE", 64usize)?,
         })
     }
 

@@ -5,6 +5,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::auth::password::PasswordHasher;
 use crate::auth::rate_limit::RateLimiter;
+use crate::auth::signin_queue::SigninQueue;
 use crate::auth::tokens::JwtKeys;
 use crate::config::Settings;
 
@@ -14,4 +15,5 @@ pub struct AppState {
     pub jwt: JwtKeys,
     pub hasher: PasswordHasher,
     pub rate_limiter: RateLimiter,
+    pub signin_queue: SigninQueue,
 }

@@ -4,4 +4,5 @@ pub mod key;
 pub mod prelude;
 pub mod refresh_token;
 pub mod session;
+pub mod signin_attempt;
 pub mod user;

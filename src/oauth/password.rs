@@ -1,12 +1,11 @@
 //! The resource owner password credentials grant (RFC 6749 §4.3).
-use sea_orm::TransactionTrait;
-
 use super::response::{issue_token_pair, TokenResponse};
 use super::token::GrantContext;
 use super::OAuthError;
 use crate::audit::{self, AuditKind, Event};
 use crate::auth::sessions::{self, SessionKind};
 use crate::auth::signin::{check_password, Attempt, SignInError};
+use crate::auth::signin_queue::RETRY_AFTER_SECONDS;
 use crate::domain::ScopeSet;
 
 /// §4.3.2: `username`, `password`, optional `scope`. Checks run in SPEC §3's
@@ -27,14 +26,8 @@ pub async fn grant(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> 
         ip: ctx.ip,
         client_id: ctx.client_id,
     };
-    let user = match check_password(ctx.state, &attempt).await {
-        Ok(user) => user,
-        Err(SignInError::InvalidCredentials) => return Err(OAuthError::bad_credentials()),
-        Err(SignInError::Disabled) => {
-            return Err(OAuthError::invalid_grant("the account is disabled"))
-        }
-        Err(SignInError::Unavailable(e)) => return Err(e.into()),
-    };
+    let verified = check_password(ctx.state, &attempt).await.map_err(refusal)?;
+    let user = &verified.user;
 
     let allowed = user.scope_set();
     let scope = match requested {
@@ -48,10 +41,10 @@ pub async fn grant(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> 
     };
 
     let state = ctx.state;
-    let txn = state.db.begin().await?;
+    let txn = verified.confirm(state, &attempt).await.map_err(refusal)?;
     let session = sessions::open(
         &txn,
-        &user,
+        user,
         SessionKind::Password,
         ctx.client_id,
         ctx.ip,
@@ -59,7 +52,7 @@ pub async fn grant(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> 
     )
     .await?;
     // The refresh token keeps the scope of the grant (RFC 6749 §6).
-    let response = issue_token_pair(state, &txn, &user, &session, &scope, &scope).await?;
+    let response = issue_token_pair(state, &txn, user, &session, &scope, &scope).await?;
     txn.commit().await?;
 
     audit::record(
@@ -75,4 +68,16 @@ pub async fn grant(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> 
     )
     .await;
     Ok(response)
+}
+
+/// The token endpoint's answer to a refused sign-in: one `invalid_grant`
+/// for unknown user, wrong password and lock; `disabled` only to a caller
+/// who gave the right password.
+fn refusal(error: SignInError) -> OAuthError {
+    match error {
+        SignInError::InvalidCredentials => OAuthError::bad_credentials(),
+        SignInError::Disabled => OAuthError::invalid_grant("the account is disabled"),
+        SignInError::Busy => OAuthError::temporarily_unavailable(RETRY_AFTER_SECONDS),
+        SignInError::Unavailable(e) => e.into(),
+    }
 }

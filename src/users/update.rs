@@ -4,7 +4,7 @@
 //! lose the `admin` scope.
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr,
-    EntityTrait, IntoActiveModel, QueryFilter, QuerySelect, Set, TransactionTrait,
+    EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 
 use crate::auth::password::PasswordHasher;
@@ -61,12 +61,11 @@ pub(super) async fn apply(
         (Some(_), None) => return Err(AppError::Internal("a password without a hasher".into())),
         (None, _) => None,
     };
-    let demotes = is_enabled_admin(user)
-        && (changes.disabled == Some(true)
-            || changes
-                .scopes
-                .as_ref()
-                .is_some_and(|scopes| !scopes.contains(ADMIN_SCOPE)));
+    let may_demote = changes.disabled == Some(true)
+        || changes
+            .scopes
+            .as_ref()
+            .is_some_and(|scopes| !scopes.contains(ADMIN_SCOPE));
     let ends_sessions = changes.disabled == Some(true) || hash.is_some();
 
     let mut row = user.clone().into_active_model();
@@ -85,14 +84,29 @@ pub(super) async fn apply(
         row.disabled = Set(disabled);
     }
     if let Some(hash) = hash {
+        // A new password makes the guesses at the old one moot: it lifts a
+        // lockout too.
         row.password_hash = Set(hash);
+        row.failed_logins = Set(0);
+        row.failed_window_start = Set(0);
+        row.locked_until = Set(0);
     }
     row.updated_at = Set(clock::now());
 
     let txn = db.begin().await?;
-    if demotes {
+    if may_demote {
         lock_admins(&txn).await?;
     }
+    // Whether this demotes an enabled admin is decided on the row as it is
+    // now, inside the transaction, not as the caller read it before.
+    let Some(current) = lock_and_read(&txn, &user.id).await? else {
+        txn.rollback().await?;
+        return Err(AppError::NotFound(format!(
+            "no user named {}",
+            user.username
+        )));
+    };
+    let demotes = may_demote && is_enabled_admin(&current);
     let updated = match row.update(&txn).await {
         Ok(updated) => updated,
         Err(DbErr::RecordNotUpdated) => {
@@ -142,17 +156,41 @@ pub(super) async fn count_enabled_admins(db: &impl ConnectionTrait) -> Result<us
         .count())
 }
 
-/// On PostgreSQL, locks the enabled admins' rows so that concurrent demotions
-/// queue up behind each other. SQLite needs nothing: its first write takes
-/// the database's write lock, and the demoting write comes first.
+/// On PostgreSQL, locks the enabled admins' rows (always in id order, so two
+/// transactions cannot deadlock on them) so that concurrent demotions queue
+/// up behind each other. SQLite needs nothing here: [`lock_and_read`] takes
+/// the database's write lock.
 pub(super) async fn lock_admins(db: &impl ConnectionTrait) -> Result<(), AppError> {
     if db.get_database_backend() == DbBackend::Postgres {
         User::find()
             .filter(user::Column::Scopes.contains(ADMIN_SCOPE))
             .filter(user::Column::Disabled.eq(false))
+            .order_by_asc(user::Column::Id)
             .lock_exclusive()
             .all(db)
             .await?;
     }
     Ok(())
+}
+
+/// Reads a user's row so that it stays as read until the transaction ends:
+/// on SQLite a write first takes the database's write lock (a read first
+/// would pin a snapshot that a later write could not upgrade), on PostgreSQL
+/// the row is locked.
+pub(super) async fn lock_and_read(
+    db: &impl ConnectionTrait,
+    id: &str,
+) -> Result<Option<user::Model>, AppError> {
+    if db.get_database_backend() == DbBackend::Sqlite {
+        User::update_many()
+            .col_expr(
+                user::Column::UpdatedAt,
+                sea_orm::sea_query::Expr::col(user::Column::UpdatedAt),
+            )
+            .filter(user::Column::Id.eq(id))
+            .exec(db)
+            .await?;
+        return Ok(User::find_by_id(id).one(db).await?);
+    }
+    Ok(User::find_by_id(id).lock_exclusive().one(db).await?)
 }
