@@ -81,7 +81,9 @@ async fn a_demotion_read_before_a_promotion_cannot_remove_the_last_admin() {
     let first = token_of(&app, ADMIN_USERNAME, ADMIN_PASSWORD).await;
     let second = token_of(&app, "second", "second-password-1").await;
 
-    // Keep bcrypt busy, so that the slow change below waits for it.
+    // Keep bcrypt busy, so that the slow change below waits for it: once
+    // the first sign-in is answered the others are queued for bcrypt, and
+    // the change is queued behind them.
     let (done, mut answers) = tokio::sync::mpsc::unbounded_channel();
     for _ in 0..20 {
         let request = app.client.post(app.url("/token")).form(&[
@@ -94,6 +96,7 @@ async fn a_demotion_read_before_a_promotion_cannot_remove_the_last_admin() {
             let _ = done.send(request.send().await.map(|r| r.status()));
         });
     }
+    answers.recv().await.unwrap().unwrap();
     let slow = {
         let body = json!({"password": "carol-new-password", "disabled": true});
         let request = reqwest::Client::new()
@@ -102,6 +105,8 @@ async fn a_demotion_read_before_a_promotion_cannot_remove_the_last_admin() {
             .json(&body);
         tokio::spawn(async move { request.send().await.unwrap().status() })
     };
+
+    // One more answer: time enough for the change to have read carol.
     answers.recv().await.unwrap().unwrap();
 
     // While it waits: carol becomes an admin, and the other two step down
@@ -126,7 +131,7 @@ async fn a_demotion_read_before_a_promotion_cannot_remove_the_last_admin() {
         status.is_success() || status == StatusCode::CONFLICT,
         "{status}"
     );
-    for _ in 1..20 {
+    for _ in 2..20 {
         answers.recv().await.unwrap().unwrap();
     }
     assert!(enabled_admins(&app).await >= 1, "no enabled admin is left");
