@@ -3,6 +3,8 @@
 use std::fmt;
 use std::net::{IpAddr, SocketAddr};
 
+use crate::keys::Alg;
+
 /// A secret string whose `Debug` and `Display` never show the value.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret(String);
@@ -53,6 +55,12 @@ pub struct Settings {
     pub admin_password: Option<Secret>,
     pub rate_limit_per_minute: u32,
     pub trusted_proxies: Vec<IpAddr>,
+    /// `VALET_SIGNING_ALG` (SPEC §8).
+    pub signing_alg: Alg,
+    /// `VALET_KEY_ROTATION_DAYS`; 0: only by hand.
+    pub key_rotation_days: u32,
+    /// `VALET_KEY_PUBLISH_SECONDS`.
+    pub key_publish_seconds: i64,
     /// Sign-ins allowed to wait for a bcrypt thread (`VALET_SIGNIN_QUEUE`).
     pub signin_queue: usize,
 }
@@ -130,6 +138,15 @@ impl Settings {
                 })
                 .collect::<Result<_, _>>()?,
         };
+        let signing_alg = match var("VALET_SIGNING_ALG") {
+            None => Alg::Rs256,
+            Some(name) => Alg::parse(name.trim()).ok_or_else(|| {
+                invalid(
+                    "VALET_SIGNING_ALG",
+                    format!("{name:?} is not one of {}", Alg::NAMES),
+                )
+            })?,
+        };
         Ok(Self {
             database_url: Secret::new(database_url),
             db_max_connections,
@@ -144,6 +161,17 @@ impl Settings {
             admin_password,
             rate_limit_per_minute: number(&var, "VALET_RATE_LIMIT_PER_MINUTE", 60u32)?,
             trusted_proxies,
+            signing_alg,
+            key_rotation_days: number(&var, "VALET_KEY_ROTATION_DAYS", 90u32)?,
+            key_publish_seconds: number(&var, "VALET_KEY_PUBLISH_SECONDS", 600i64)
+                .ok()
+                .filter(|s| (0..=315_360_000).contains(s))
+                .ok_or_else(|| {
+                    invalid(
+                        "VALET_KEY_PUBLISH_SECONDS",
+                        "must be a number of seconds from 0 to 315360000",
+                    )
+                })?,
             signin_queue: number(&var, "VALET_SIGNIN_QUEUE", 64usize)?,
         })
     }
@@ -242,6 +270,9 @@ mod tests {
             ("DATABASE_URL", "mysql://x"),
             ("VALET_RATE_LIMIT_PER_MINUTE", "lots"),
             ("VALET_TRUSTED_PROXIES", "10.0.0.1,nope"),
+            ("VALET_SIGNING_ALG", "HS256"),
+            ("VALET_KEY_ROTATION_DAYS", "-1"),
+            ("VALET_KEY_PUBLISH_SECONDS", "soon"),
         ] {
             let err = settings(&[(var, value)]).unwrap_err();
             assert_eq!(err.var, var, "{var}={value}");

@@ -7,6 +7,7 @@ pub mod db;
 pub mod domain;
 pub mod entities;
 pub mod error;
+pub mod keys;
 pub mod logging;
 pub mod net;
 pub mod oauth;

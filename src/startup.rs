@@ -17,7 +17,9 @@ use crate::auth::rate_limit::RateLimiter;
 use crate::auth::signin_queue::SigninQueue;
 use crate::auth::tokens::JwtKeys;
 use crate::auth::Guard;
+use crate::clock::{Clock, SystemClock};
 use crate::config::Settings;
+use crate::keys::{KeyPolicy, KeyRing};
 use crate::state::AppState;
 use crate::{db, oauth, routes, users};
 
@@ -40,18 +42,30 @@ impl Application {
     /// Connects and migrates the database, loads or creates the shared keys
     /// and the first admin, and binds the listener (port 0 picks a free one).
     pub async fn build(settings: Settings) -> Result<Self, String> {
+        Self::build_with_clock(settings, Arc::new(SystemClock)).await
+    }
+
+    /// [`build`](Self::build) with the clock the signing keys go by (tests
+    /// pass a stopped one they move).
+    pub async fn build_with_clock(
+        settings: Settings,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Self, String> {
         let db = db::connect(&settings)
             .await
             .map_err(|e| format!("cannot open the database: {e}"))?;
         db::migrate(&db)
             .await
             .map_err(|e| format!("cannot migrate the database: {e}"))?;
-        let keys = SharedKeys::load(&db, &settings).await?;
+        let keys = SharedKeys::load(&db).await?;
+        let ring = KeyRing::load(&db, KeyPolicy::from_settings(&settings), clock)
+            .await
+            .map_err(|e| format!("cannot load the signing keys: {e}"))?;
         let hasher = PasswordHasher::new(settings.bcrypt_cost);
         users::bootstrap_admin(&db, &hasher, &settings).await?;
 
         let state = web::Data::new(AppState {
-            jwt: JwtKeys::new(&keys.jwt_secret, &settings),
+            jwt: JwtKeys::new_with_ring(Arc::new(ring), &settings),
             rate_limiter: RateLimiter::new(settings.rate_limit_per_minute),
             signin_queue: SigninQueue::new(settings.signin_queue),
             hasher,
@@ -92,23 +106,15 @@ impl Application {
     }
 }
 
-/// Secrets every instance on one database shares.
+/// Secrets every instance on one database shares (the signing keys aside).
 struct SharedKeys {
-    jwt_secret: Vec<u8>,
     session_key: Key,
 }
 
 impl SharedKeys {
-    async fn load(db: &DatabaseConnection, settings: &Settings) -> Result<Self, String> {
-        let jwt_secret = match &settings.jwt_secret {
-            Some(secret) => secret.expose().as_bytes().to_vec(),
-            None => stored_random_key(db, "jwt_hs256", 32).await?,
-        };
+    async fn load(db: &DatabaseConnection) -> Result<Self, String> {
         let session_key = Key::from(&stored_random_key(db, "session_cookie", 64).await?);
-        Ok(Self {
-            jwt_secret,
-            session_key,
-        })
+        Ok(Self { session_key })
     }
 }
 

@@ -185,7 +185,8 @@ fn bearer_token(req: &ServiceRequest) -> Result<Option<&str>, Refusal> {
 async fn from_bearer(state: &AppState, token: &str) -> Result<Principal, Refusal> {
     let claims = state
         .jwt
-        .validate(token)
+        .validate_fresh(&state.db, token, true)
+        .await
         .map_err(|e| Refusal::InvalidToken(e.to_string()))?;
     let (session, user) = sessions::find_live(&state.db, &claims.sid)
         .await

@@ -1,16 +1,22 @@
-//! JWT access tokens per RFC 9068, signed with HS256.
+//! JWT access tokens per RFC 9068: signed with the current asymmetric key
+//! (SPEC §8, `kid` in the header), or HS256 with `VALET_JWT_SECRET` in the
+//! legacy shared-secret mode.
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
 use jsonwebtoken::{decode, encode, Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use sea_orm::ConnectionTrait;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::clock;
 use crate::config::Settings;
 use crate::domain::ScopeSet;
+use crate::keys::jws::{self, Parsed, LEEWAY_SECONDS};
+use crate::keys::KeyRing;
 
 /// Largest token we try to decode; anything longer is refused unread.
 const MAX_TOKEN_LEN: usize = 4096;
-/// Clock skew tolerated on `exp` and `nbf` (SPEC §3: at most 5 seconds).
-const LEEWAY_SECONDS: u64 = 5;
 /// RFC 9068 §2.1: the `typ` header of a JWT access token.
 pub const ACCESS_TOKEN_TYP: &str = "at+jwt";
 
@@ -44,29 +50,71 @@ pub enum TokenError {
     WrongIssuerOrAudience,
     #[error("the token is not an access token (typ must be at+jwt)")]
     WrongType,
+    #[error("the access token's signing key is unknown, revoked or retired")]
+    UnknownKey,
 }
 
-pub struct JwtKeys {
+/// Verified tokens remembered by their exact text, so that a client sending
+/// one token many times pays for one signature check (RSA verification
+/// costs several times the rest of a request). Expiry and the key's state
+/// are still checked on every use.
+const VERIFIED_CACHE_ENTRIES: usize = 10_000;
+
+/// The legacy shared-secret mode (`VALET_JWT_SECRET`): HS256, no `kid`.
+struct SharedSecret {
     encoding: EncodingKey,
     decoding: DecodingKey,
     validation: Validation,
+}
+
+pub struct JwtKeys {
+    ring: Option<Arc<KeyRing>>,
+    shared: Option<SharedSecret>,
+    verified: Mutex<HashMap<String, Verified>>,
     issuer: String,
     audience: String,
     ttl: i64,
 }
 
+/// A token whose signature, `typ`, `iss` and `aud` checked out.
+#[derive(Clone)]
+struct Verified {
+    kid: String,
+    claims: AccessClaims,
+}
+
 impl JwtKeys {
+    /// Tokens signed by the keys of `ring`, or HS256 with
+    /// `settings.jwt_secret` when that is set (the keys are then still
+    /// published, for ID tokens).
+    pub fn new_with_ring(ring: Arc<KeyRing>, settings: &Settings) -> Self {
+        let secret = settings.jwt_secret.as_ref().map(|s| s.expose().as_bytes());
+        Self::build(secret, Some(ring), settings)
+    }
+
+    /// HS256 with `secret` only (the legacy mode, without keys).
     pub fn new(secret: &[u8], settings: &Settings) -> Self {
-        let mut validation = Validation::new(Algorithm::HS256);
-        validation.leeway = LEEWAY_SECONDS;
-        validation.validate_nbf = true;
-        validation.set_issuer(&[&settings.issuer]);
-        validation.set_audience(&[&settings.audience]);
-        validation.set_required_spec_claims(&["exp", "nbf", "iat", "iss", "aud", "sub"]);
+        Self::build(Some(secret), None, settings)
+    }
+
+    fn build(secret: Option<&[u8]>, ring: Option<Arc<KeyRing>>, settings: &Settings) -> Self {
+        let shared = secret.map(|secret| {
+            let mut validation = Validation::new(Algorithm::HS256);
+            validation.leeway = LEEWAY_SECONDS as u64;
+            validation.validate_nbf = true;
+            validation.set_issuer(&[&settings.issuer]);
+            validation.set_audience(&[&settings.audience]);
+            validation.set_required_spec_claims(&["exp", "nbf", "iat", "iss", "aud", "sub"]);
+            SharedSecret {
+                encoding: EncodingKey::from_secret(secret),
+                decoding: DecodingKey::from_secret(secret),
+                validation,
+            }
+        });
         Self {
-            encoding: EncodingKey::from_secret(secret),
-            decoding: DecodingKey::from_secret(secret),
-            validation,
+            ring,
+            shared,
+            verified: Mutex::new(HashMap::new()),
             issuer: settings.issuer.clone(),
             audience: settings.audience.clone(),
             ttl: settings.access_token_ttl,
@@ -77,6 +125,24 @@ impl JwtKeys {
         self.ttl
     }
 
+    /// The signing keys, when valet has them (always, but in unit tests).
+    pub fn ring(&self) -> Option<&Arc<KeyRing>> {
+        self.ring.as_ref()
+    }
+
+    fn now(&self) -> i64 {
+        self.ring
+            .as_ref()
+            .map_or_else(clock::now, |ring| ring.now())
+    }
+
+    /// Reads the keys again if the copy held is stale (see `keys::ring`).
+    pub async fn refresh(&self, db: &impl ConnectionTrait) {
+        if let Some(ring) = &self.ring {
+            ring.refresh(db).await;
+        }
+    }
+
     /// Signs an access token for a session (RFC 9068 §2).
     pub fn issue(
         &self,
@@ -85,8 +151,8 @@ impl JwtKeys {
         session_id: &str,
         scope: &ScopeSet,
         client_id: Option<&str>,
-    ) -> Result<String, jsonwebtoken::errors::Error> {
-        let now = clock::now();
+    ) -> Result<String, String> {
+        let now = self.now();
         let claims = AccessClaims {
             iss: self.issuer.clone(),
             sub: user_id.to_owned(),
@@ -100,52 +166,146 @@ impl JwtKeys {
             username: username.to_owned(),
             sid: session_id.to_owned(),
         };
-        let mut header = Header::new(Algorithm::HS256);
-        header.typ = Some(ACCESS_TOKEN_TYP.to_owned());
-        encode(&header, &claims, &self.encoding)
+        if let Some(shared) = &self.shared {
+            let mut header = Header::new(Algorithm::HS256);
+            header.typ = Some(ACCESS_TOKEN_TYP.to_owned());
+            return encode(&header, &claims, &shared.encoding).map_err(|e| e.to_string());
+        }
+        let ring = self.ring.as_ref().ok_or("no signing keys")?;
+        let keys = ring.keys();
+        let key = keys.signing(now).ok_or("no signing key")?;
+        let material = key.material.as_ref().ok_or("the signing key is unusable")?;
+        jws::sign(material, &key.row.kid, ACCESS_TOKEN_TYP, &claims).map_err(|e| e.to_string())
     }
 
-    /// Verifies signature (HS256 only), `typ`, `iss`, `aud`, `exp` and `nbf`
-    /// (RFC 9068 §4). Says nothing about the session; the guard checks that.
+    /// Verifies the signature (the algorithm pinned to the key's), `typ`,
+    /// `iss`, `aud`, `exp` and `nbf` (RFC 9068 §4). Says nothing about the
+    /// session; the guard checks that.
     pub fn validate(&self, token: &str) -> Result<AccessClaims, TokenError> {
-        self.decode_with(token, &self.validation)
+        self.check(token, true)
     }
 
     /// Like [`validate`](Self::validate) but accepts a token past its `exp`:
     /// for revocation (RFC 7009 §2.1), where an expired token still names
     /// the session to end.
     pub fn validate_allowing_expired(&self, token: &str) -> Result<AccessClaims, TokenError> {
-        let mut validation = self.validation.clone();
-        validation.validate_exp = false;
-        self.decode_with(token, &validation)
+        self.check(token, false)
     }
 
-    fn decode_with(
+    /// [`validate`](Self::validate) (or, with `enforce_expiry` false,
+    /// [`validate_allowing_expired`](Self::validate_allowing_expired)) after
+    /// making sure the keys held are fresh: a token naming a key this
+    /// instance has not seen yet makes it read the keys again.
+    pub async fn validate_fresh(
         &self,
+        db: &impl ConnectionTrait,
         token: &str,
-        validation: &Validation,
+        enforce_expiry: bool,
     ) -> Result<AccessClaims, TokenError> {
-        use jsonwebtoken::errors::ErrorKind;
+        self.refresh(db).await;
+        match self.check(token, enforce_expiry) {
+            Err(TokenError::UnknownKey) => {
+                if let Some(ring) = &self.ring {
+                    ring.reload_for_unknown_kid(db).await;
+                }
+                self.check(token, enforce_expiry)
+            }
+            other => other,
+        }
+    }
+
+    fn check(&self, token: &str, enforce_expiry: bool) -> Result<AccessClaims, TokenError> {
         if token.len() > MAX_TOKEN_LEN {
             return Err(TokenError::Invalid);
         }
-        let data =
-            decode::<AccessClaims>(token, &self.decoding, validation).map_err(|e| {
-                match e.kind() {
-                    ErrorKind::ExpiredSignature => TokenError::Expired,
-                    ErrorKind::ImmatureSignature => TokenError::NotYetValid,
-                    ErrorKind::InvalidIssuer | ErrorKind::InvalidAudience => {
-                        TokenError::WrongIssuerOrAudience
+        if let Some(shared) = &self.shared {
+            let mut validation = shared.validation.clone();
+            validation.validate_exp = enforce_expiry;
+            return decode_shared(token, &shared.decoding, &validation);
+        }
+        let ring = self.ring.as_ref().ok_or(TokenError::Invalid)?;
+        let keys = ring.keys();
+        let now = ring.now();
+        let cached = self
+            .verified
+            .lock()
+            .ok()
+            .and_then(|cache| cache.get(token).cloned());
+        let verified = match cached {
+            Some(verified) => verified,
+            None => {
+                let verified = self.verify_signed(token, &keys, now)?;
+                if let Ok(mut cache) = self.verified.lock() {
+                    if cache.len() >= VERIFIED_CACHE_ENTRIES {
+                        cache.clear();
                     }
-                    _ => TokenError::Invalid,
+                    cache.insert(token.to_owned(), verified.clone());
                 }
-            })?;
-        let typ = data.header.typ.as_deref().unwrap_or("");
-        if !(typ.eq_ignore_ascii_case(ACCESS_TOKEN_TYP)
-            || typ.eq_ignore_ascii_case("application/at+jwt"))
-        {
+                verified
+            }
+        };
+        // Checked on every use, cached or not: the key may have been revoked
+        // or have left its window since.
+        if keys.verifier(&verified.kid, now).is_none() {
+            return Err(TokenError::UnknownKey);
+        }
+        let claims = verified.claims;
+        if enforce_expiry && claims.exp < now - LEEWAY_SECONDS {
+            return Err(TokenError::Expired);
+        }
+        if claims.nbf > now + LEEWAY_SECONDS {
+            return Err(TokenError::NotYetValid);
+        }
+        Ok(claims)
+    }
+
+    /// The signature, `typ`, `iss` and `aud` of a token signed by one of
+    /// the keys.
+    fn verify_signed(
+        &self,
+        token: &str,
+        keys: &crate::keys::KeySet,
+        now: i64,
+    ) -> Result<Verified, TokenError> {
+        let parsed = Parsed::parse(token).ok_or(TokenError::Invalid)?;
+        let kid = parsed.header.kid.as_deref().ok_or(TokenError::Invalid)?;
+        let key = keys.verifier(kid, now).ok_or(TokenError::UnknownKey)?;
+        let payload = parsed.verified_payload(key).ok_or(TokenError::Invalid)?;
+        if !is_access_token_typ(parsed.header.typ.as_deref()) {
             return Err(TokenError::WrongType);
         }
-        Ok(data.claims)
+        let claims: AccessClaims =
+            serde_json::from_slice(&payload).map_err(|_| TokenError::Invalid)?;
+        if claims.iss != self.issuer || claims.aud != self.audience {
+            return Err(TokenError::WrongIssuerOrAudience);
+        }
+        Ok(Verified {
+            kid: kid.to_owned(),
+            claims,
+        })
     }
+}
+
+/// RFC 9068 §2.1: `at+jwt`, or its full media type.
+fn is_access_token_typ(typ: Option<&str>) -> bool {
+    let typ = typ.unwrap_or("");
+    typ.eq_ignore_ascii_case(ACCESS_TOKEN_TYP) || typ.eq_ignore_ascii_case("application/at+jwt")
+}
+
+fn decode_shared(
+    token: &str,
+    key: &DecodingKey,
+    validation: &Validation,
+) -> Result<AccessClaims, TokenError> {
+    use jsonwebtoken::errors::ErrorKind;
+    let data = decode::<AccessClaims>(token, key, validation).map_err(|e| match e.kind() {
+        ErrorKind::ExpiredSignature => TokenError::Expired,
+        ErrorKind::ImmatureSignature => TokenError::NotYetValid,
+        ErrorKind::InvalidIssuer | ErrorKind::InvalidAudience => TokenError::WrongIssuerOrAudience,
+        _ => TokenError::Invalid,
+    })?;
+    if !is_access_token_typ(data.header.typ.as_deref()) {
+        return Err(TokenError::WrongType);
+    }
+    Ok(data.claims)
 }

@@ -5,4 +5,5 @@ pub mod prelude;
 pub mod refresh_token;
 pub mod session;
 pub mod signin_attempt;
+pub mod signing_key;
 pub mod user;

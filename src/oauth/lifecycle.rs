@@ -1,6 +1,6 @@
 //! The token lifecycle endpoints beside `/token` (SPEC §4): revocation
 //! (RFC 7009), introspection (RFC 7662) and the server metadata document
-//! (RFC 8414), plus what revocation and introspection share: recognising
+//! (RFC 8414) and the JWK Set (RFC 7517), plus what revocation and introspection share: recognising
 //! which kind of token a client presented.
 use actix_web::web;
 use sea_orm::{ConnectionTrait, DbErr, EntityTrait};
@@ -13,6 +13,7 @@ use crate::entities::refresh_token;
 use crate::state::AppState;
 
 pub mod introspect;
+pub mod jwks;
 pub mod metadata;
 pub mod revoke;
 
@@ -35,6 +36,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .default_service(web::to(crate::routes::errors::post_only)),
     )
     .service(web::resource(METADATA_PATH).route(web::get().to(metadata::get_metadata)))
+    .service(web::resource(jwks::JWKS_PATH).route(web::get().to(jwks::get_jwks)))
     .service(
         web::resource(format!("{METADATA_PATH}/{{issuer_path:.+}}"))
             .route(web::get().to(metadata::get_metadata_for_path)),
@@ -86,21 +88,23 @@ async fn recognise(
     hint: Option<&str>,
     expiry: Expiry,
 ) -> Result<Option<Presented>, DbErr> {
-    let as_access = || {
-        let claims = match expiry {
-            Expiry::Enforce => state.jwt.validate(token),
-            Expiry::Ignore => state.jwt.validate_allowing_expired(token),
-        };
-        claims.ok().map(Presented::Access)
+    let as_access = || async {
+        let enforce_expiry = expiry == Expiry::Enforce;
+        state
+            .jwt
+            .validate_fresh(&state.db, token, enforce_expiry)
+            .await
+            .ok()
+            .map(Presented::Access)
     };
     match Hint::parse(hint) {
-        Hint::AccessTokenFirst => match as_access() {
+        Hint::AccessTokenFirst => match as_access().await {
             Some(found) => Ok(Some(found)),
             None => find_refresh_token(&state.db, token).await,
         },
         Hint::RefreshTokenFirst => match find_refresh_token(&state.db, token).await? {
             Some(found) => Ok(Some(found)),
-            None => Ok(as_access()),
+            None => Ok(as_access().await),
         },
     }
 }

@@ -58,7 +58,7 @@ pub async fn issue_token_pair(
             access_scope,
             session.client_id.as_deref(),
         )
-        .map_err(|e| OAuthError::from(AppError::Internal(e.to_string())))?;
+        .map_err(|e| OAuthError::from(AppError::Internal(e)))?;
     let (refresh_value, refresh_hash) = refresh::generate();
     refresh_token::ActiveModel {
         token_hash: Set(refresh_hash),

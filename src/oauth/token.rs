@@ -22,6 +22,9 @@ pub async fn post_token(
             .map_err(OAuthError::too_many_requests)?;
     }
     let params = FormParams::from_request(&req, &body)?;
+    // Before any grant opens a transaction: reading the keys needs a
+    // connection of its own (SPEC §8, keys reloaded while serving).
+    state.jwt.refresh(&state.db).await;
     let client_id = client::identify(&req, &params)?;
     let ip = ip.map(|ip| ip.to_string());
     let context = GrantContext {

@@ -9,6 +9,7 @@ use reqwest::{Client, Response, StatusCode};
 use sea_orm::ConnectionTrait;
 use serde_json::Value;
 use valet::auth::password::PasswordHasher;
+use valet::clock::{Clock, StoppedClock};
 use valet::config::Settings;
 use valet::domain::{Password, ScopeSet, Username};
 use valet::startup::Application;
@@ -24,6 +25,8 @@ pub struct TestApp {
     pub db: sea_orm::DatabaseConnection,
     pub settings: Settings,
     pub database: Arc<TestDatabase>,
+    /// The stopped clock the signing keys go by, for apps spawned with one.
+    pub clock: Option<Arc<StoppedClock>>,
     vars: HashMap<String, String>,
 }
 
@@ -115,11 +118,27 @@ pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
     spawn_app_in(TestDatabase::create().await, overrides).await
 }
 
+/// The app with its signing keys on a stopped clock the test moves
+/// (`app.clock.advance(seconds)`), instead of sleeping.
+pub async fn spawn_app_with_clock(overrides: &[(&str, &str)]) -> (TestApp, Arc<StoppedClock>) {
+    let clock = Arc::new(StoppedClock::at_now());
+    let database = Arc::new(TestDatabase::create().await);
+    let vars = test_vars(&database.url(), overrides);
+    let app = start(database, vars, Some(Arc::clone(&clock))).await;
+    (app, clock)
+}
+
 /// The app on a database the test made itself.
 pub async fn spawn_app_in(database: TestDatabase, overrides: &[(&str, &str)]) -> TestApp {
     let database = Arc::new(database);
+    let vars = test_vars(&database.url(), overrides);
+    start(database, vars, None).await
+}
+
+/// The test defaults with `overrides` on top.
+fn test_vars(database_url: &str, overrides: &[(&str, &str)]) -> HashMap<String, String> {
     let mut vars: HashMap<String, String> = HashMap::from([
-        ("DATABASE_URL".into(), database.url()),
+        ("DATABASE_URL".into(), database_url.to_owned()),
         ("VALET_ADDR".into(), "127.0.0.1:0".into()),
         ("VALET_ISSUER".into(), "http://valet.test".into()),
         ("VALET_BCRYPT_COST".into(), "4".into()),
@@ -130,14 +149,23 @@ pub async fn spawn_app_in(database: TestDatabase, overrides: &[(&str, &str)]) ->
     for (k, v) in overrides {
         vars.insert((*k).to_owned(), (*v).to_owned());
     }
-    start(database, vars).await
+    vars
 }
 
-async fn start(database: Arc<TestDatabase>, vars: HashMap<String, String>) -> TestApp {
+async fn start(
+    database: Arc<TestDatabase>,
+    vars: HashMap<String, String>,
+    clock: Option<Arc<StoppedClock>>,
+) -> TestApp {
     let settings = Settings::from_lookup(|k| vars.get(k).cloned()).expect("test settings");
-    let app = Application::build(settings.clone())
-        .await
-        .expect("application builds");
+    let app = match &clock {
+        Some(clock) => {
+            let clock: Arc<dyn Clock> = Arc::clone(clock) as Arc<dyn Clock>;
+            Application::build_with_clock(settings.clone(), clock).await
+        }
+        None => Application::build(settings.clone()).await,
+    }
+    .expect("application builds");
     let port = app.port();
     let db = app.db();
     tokio::spawn(app.run_until_stopped());
@@ -153,6 +181,7 @@ async fn start(database: Arc<TestDatabase>, vars: HashMap<String, String>) -> Te
         db,
         settings,
         database,
+        clock,
         vars,
     }
 }
@@ -161,7 +190,22 @@ impl TestApp {
     /// A second instance of valet on the same database and settings, as a
     /// second machine behind a load balancer would run it.
     pub async fn spawn_second_instance(&self) -> TestApp {
-        start(Arc::clone(&self.database), self.vars.clone()).await
+        start(
+            Arc::clone(&self.database),
+            self.vars.clone(),
+            self.clock.clone(),
+        )
+        .await
+    }
+
+    /// Another instance on the same database and clock, with some settings
+    /// changed (a restart with a new configuration).
+    pub async fn spawn_instance_with(&self, overrides: &[(&str, &str)]) -> TestApp {
+        let mut vars = self.vars.clone();
+        for (k, v) in overrides {
+            vars.insert((*k).to_owned(), (*v).to_owned());
+        }
+        start(Arc::clone(&self.database), vars, self.clock.clone()).await
     }
 
     pub fn url(&self, path: &str) -> String {

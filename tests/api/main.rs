@@ -16,6 +16,7 @@ mod health;
 mod instances;
 mod interop;
 mod introspect;
+mod keys;
 mod lifecycle_helpers;
 mod metadata;
 mod pages;

@@ -159,7 +159,8 @@ async fn the_access_token_is_an_rfc_9068_jwt() {
     let token = body["access_token"].as_str().unwrap();
     let header = jwt_header(token);
     assert_eq!(header["typ"], "at+jwt");
-    assert_eq!(header["alg"], "HS256");
+    assert_eq!(header["alg"], "RS256");
+    assert!(header["kid"].is_string(), "{header}");
     let claims = jwt_claims(token);
     let user = valet::users::get_by_username(&app.db, "frank")
         .await

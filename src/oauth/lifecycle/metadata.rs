@@ -22,6 +22,8 @@ pub struct ServerMetadata {
     pub token_endpoint: String,
     pub revocation_endpoint: String,
     pub introspection_endpoint: String,
+    /// The JWK Set of the keys that sign access tokens (SPEC §8).
+    pub jwks_uri: String,
     pub grant_types_supported: [&'static str; 2],
     pub response_types_supported: [&'static str; 0],
     pub scopes_supported: Vec<&'static str>,
@@ -43,6 +45,7 @@ impl ServerMetadata {
             token_endpoint: url("/token"),
             revocation_endpoint: url("/revoke"),
             introspection_endpoint: url("/introspect"),
+            jwks_uri: url(super::jwks::JWKS_PATH),
             grant_types_supported: ["password", "refresh_token"],
             response_types_supported: [],
             scopes_supported: builtin_scopes(),
