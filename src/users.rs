@@ -154,9 +154,8 @@ pub async fn set_disabled(
 /// enabled admin cannot be deleted (`Conflict`).
 pub async fn delete(db: &DatabaseConnection, user: &user::Model) -> Result<(), AppError> {
     let txn = db.begin().await?;
-    update::lock_admins(&txn).await?;
     // Decided on the row as it is inside the transaction.
-    let current = update::lock_and_read(&txn, &user.id).await?;
+    let current = update::lock_for_change(&txn, &user.id, true).await?;
     let deleted = User::delete_by_id(user.id.as_str()).exec(&txn).await?;
     let Some(current) = current.filter(|_| deleted.rows_affected > 0) else {
         txn.rollback().await?;

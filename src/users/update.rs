@@ -3,8 +3,9 @@
 //! every session, and the last enabled admin can neither be disabled nor
 //! lose the `admin` scope.
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr,
-    EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend,
+    DbErr, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set,
+    TransactionTrait,
 };
 
 use crate::auth::password::PasswordHasher;
@@ -94,12 +95,9 @@ pub(super) async fn apply(
     row.updated_at = Set(clock::now());
 
     let txn = db.begin().await?;
-    if may_demote {
-        lock_admins(&txn).await?;
-    }
     // Whether this demotes an enabled admin is decided on the row as it is
     // now, inside the transaction, not as the caller read it before.
-    let Some(current) = lock_and_read(&txn, &user.id).await? else {
+    let Some(current) = lock_for_change(&txn, &user.id, may_demote).await? else {
         txn.rollback().await?;
         return Err(AppError::NotFound(format!(
             "no user named {}",
@@ -156,30 +154,17 @@ pub(super) async fn count_enabled_admins(db: &impl ConnectionTrait) -> Result<us
         .count())
 }
 
-/// On PostgreSQL, locks the enabled admins' rows (always in id order, so two
-/// transactions cannot deadlock on them) so that concurrent demotions queue
-/// up behind each other. SQLite needs nothing here: [`lock_and_read`] takes
-/// the database's write lock.
-pub(super) async fn lock_admins(db: &impl ConnectionTrait) -> Result<(), AppError> {
-    if db.get_database_backend() == DbBackend::Postgres {
-        User::find()
-            .filter(user::Column::Scopes.contains(ADMIN_SCOPE))
-            .filter(user::Column::Disabled.eq(false))
-            .order_by_asc(user::Column::Id)
-            .lock_exclusive()
-            .all(db)
-            .await?;
-    }
-    Ok(())
-}
-
-/// Reads a user's row so that it stays as read until the transaction ends:
-/// on SQLite a write first takes the database's write lock (a read first
-/// would pin a snapshot that a later write could not upgrade), on PostgreSQL
-/// the row is locked.
-pub(super) async fn lock_and_read(
+/// Reads a user's row so that it stays as read until the transaction ends,
+/// and with `with_admins` holds the enabled admins as they are too, so that
+/// concurrent demotions queue up behind each other. On PostgreSQL one
+/// `FOR UPDATE` takes every row in id order, so two transactions can never
+/// wait for each other's rows. On SQLite a write first takes the database's
+/// write lock (a read first would pin a snapshot that a later write could
+/// not upgrade).
+pub(super) async fn lock_for_change(
     db: &impl ConnectionTrait,
     id: &str,
+    with_admins: bool,
 ) -> Result<Option<user::Model>, AppError> {
     if db.get_database_backend() == DbBackend::Sqlite {
         User::update_many()
@@ -192,5 +177,19 @@ pub(super) async fn lock_and_read(
             .await?;
         return Ok(User::find_by_id(id).one(db).await?);
     }
-    Ok(User::find_by_id(id).lock_exclusive().one(db).await?)
+    let mut rows = Condition::any().add(user::Column::Id.eq(id));
+    if with_admins {
+        rows = rows.add(
+            Condition::all()
+                .add(user::Column::Scopes.contains(ADMIN_SCOPE))
+                .add(user::Column::Disabled.eq(false)),
+        );
+    }
+    let locked = User::find()
+        .filter(rows)
+        .order_by_asc(user::Column::Id)
+        .lock_exclusive()
+        .all(db)
+        .await?;
+    Ok(locked.into_iter().find(|u| u.id == id))
 }
