@@ -65,6 +65,8 @@ pub struct Settings {
     pub allow_unregistered_clients: bool,
     pub metrics_addr: Option<SocketAddr>,
     pub log_format: LogFormat,
+    /// Sign-ins allowed to wait for a bcrypt thread (`VALET_SIGNIN_QUEUE`).
+    pub signin_queue: usize,
 }
 
 /// How log lines are written: plain text (the default) or one JSON object
@@ -214,6 +216,7 @@ impl Settings {
             },
             metrics_addr,
             log_format,
+            signin_queue: number(&var, "VALET_SIGNIN_QUEUE", 64usize)?,
         })
     }
 

@@ -14,6 +14,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::auth::password::PasswordHasher;
 use crate::auth::rate_limit::RateLimiter;
+use crate::auth::signin_queue::SigninQueue;
 use crate::auth::tokens::JwtKeys;
 use crate::auth::Guard;
 use crate::clock::{Clock, SystemClock};
@@ -27,6 +28,10 @@ use crate::{db, oauth, routes, users};
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 /// Name of the browser session cookie.
 pub const SESSION_COOKIE: &str = "valet_session";
+/// Its name under an https issuer: the `__Host-` prefix makes browsers
+/// accept it only with `Secure`, `Path=/` and no `Domain`, so a sibling
+/// subdomain cannot plant one (RFC 6265bis §4.1.3.2).
+pub const HOST_SESSION_COOKIE: &str = "__Host-valet_session";
 
 pub struct Application {
     port: u16,
@@ -71,6 +76,7 @@ impl Application {
         let state = web::Data::new(AppState {
             jwt: JwtKeys::new_with_ring(Arc::new(ring), &settings),
             rate_limiter: RateLimiter::new(settings.rate_limit_per_minute),
+            signin_queue: SigninQueue::new(settings.signin_queue),
             hasher,
             db,
             metrics: match metrics_listener {
@@ -174,7 +180,16 @@ fn serve(
         let https = state.settings.is_https();
         let session =
             SessionMiddleware::builder(CookieSessionStore::default(), session_key.clone())
-                .cookie_name(SESSION_COOKIE.to_owned())
+                .cookie_name(
+                    if https {
+                        HOST_SESSION_COOKIE
+                    } else {
+                        SESSION_COOKIE
+                    }
+                    .to_owned(),
+                )
+                .cookie_path("/".to_owned())
+                .cookie_domain(None)
                 .cookie_secure(https)
                 .cookie_http_only(true)
                 .cookie_same_site(SameSite::Lax)

@@ -5,6 +5,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::auth::password::PasswordHasher;
 use crate::auth::rate_limit::RateLimiter;
+use crate::auth::signin_queue::SigninQueue;
 use crate::auth::tokens::JwtKeys;
 use crate::config::Settings;
 use crate::metrics::Metrics;
@@ -16,4 +17,5 @@ pub struct AppState {
     pub hasher: PasswordHasher,
     pub rate_limiter: RateLimiter,
     pub metrics: Metrics,
+    pub signin_queue: SigninQueue,
 }

@@ -54,13 +54,17 @@ pub async fn run<T: Send + 'static>(
         .map_err(|_| AppError::Internal("a bcrypt thread failed".into()))?
 }
 
+/// How many bcrypt threads run: one per core.
+pub fn threads() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get())
+}
+
 fn pool() -> &'static Pool {
     static POOL: OnceLock<Pool> = OnceLock::new();
     POOL.get_or_init(|| {
         let (jobs, queue) = mpsc::channel::<Job>();
         let queue = Arc::new(Mutex::new(queue));
-        let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
-        for i in 0..threads {
+        for i in 0..threads() {
             let queue = Arc::clone(&queue);
             let spawned = std::thread::Builder::new()
                 .name(format!("valet-bcrypt-{i}"))

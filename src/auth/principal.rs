@@ -69,8 +69,8 @@ impl ApiCaller {
     pub fn actor(&self, ip: Option<std::net::IpAddr>) -> crate::users::admin::Actor {
         use crate::users::admin::Actor;
         match self {
-            Self::User(p) => Actor::new(&p.user.username, ip),
-            Self::Client(c) => Actor::client(&c.client.client_id, ip),
+            Self::User(p) => Actor::new(&p.user.username, ip, p.scopes.clone()),
+            Self::Client(c) => Actor::client(&c.client.client_id, ip, c.scopes.clone()),
         }
     }
 }

@@ -39,7 +39,8 @@ pub async fn post_token(
     if let Some(ip) = ip {
         state
             .rate_limiter
-            .check(ip)
+            .check(&state.db, ip)
+            .await?
             .map_err(OAuthError::too_many_requests)?;
     }
     let params = FormParams::from_request(&req, &body)?;

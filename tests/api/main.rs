@@ -29,5 +29,6 @@ mod password_grant;
 mod process;
 mod refresh_grant;
 mod revoke;
+mod security;
 mod session_expiry;
 mod token_endpoint;

@@ -141,6 +141,7 @@ fn actor(req: &HttpRequest, principal: &Principal, state: &AppState) -> Actor {
     Actor::new(
         &principal.user.username,
         crate::net::client_ip(req, &state.settings),
+        principal.scopes.clone(),
     )
 }
 
