@@ -49,6 +49,7 @@ pub enum TokenRequest {
 /// `POST /revoke` (RFC 7009 §2.1) and `POST /introspect` (RFC 7662 §2.1).
 #[derive(Deserialize, ToSchema)]
 pub struct TokenForm {
+    #[schema(min_length = 1)]
     pub token: String,
     pub token_type_hint: Option<TokenTypeHint>,
 }

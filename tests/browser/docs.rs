@@ -18,18 +18,19 @@ async fn element(client: &Client, css: &str) -> fantoccini::elements::Element {
         .unwrap_or_else(|e| panic!("an element {css:?}: {e}"))
 }
 
-/// A button of the dialog's oauth2 section (the bearer section has its own).
-async fn oauth2_button(client: &Client, class: &str) -> fantoccini::elements::Element {
+/// The first button of `class` after the heading of the dialog's password
+/// flow (the bearer scheme and the client credentials flow have their own).
+async fn password_flow_button(client: &Client, class: &str) -> fantoccini::elements::Element {
     let xpath = format!(
-        "//h4[contains(., 'oauth2')]/ancestor::div[contains(@class, 'auth-container')]\
-         //button[contains(@class, 'modal-btn') and contains(@class, '{class}')]"
+        "//h4[contains(., 'oauth2') and contains(., 'password')]\
+         /following::button[contains(@class, 'modal-btn') and contains(@class, '{class}')][1]"
     );
     client
         .wait()
         .at_most(Duration::from_secs(20))
         .for_element(Locator::XPath(&xpath))
         .await
-        .unwrap_or_else(|e| panic!("the oauth2 {class} button: {e}"))
+        .unwrap_or_else(|e| panic!("the password flow's {class} button: {e}"))
 }
 
 #[tokio::test]
@@ -70,7 +71,11 @@ async fn the_authorize_dialog_signs_in_and_users_me_answers_200() {
         .send_keys(ALICE_PASSWORD)
         .await
         .unwrap();
-    oauth2_button(c, "authorize").await.click().await.unwrap();
+    password_flow_button(c, "authorize")
+        .await
+        .click()
+        .await
+        .unwrap();
     // Signed in: the oauth2 section says so.
     c.wait()
         .at_most(Duration::from_secs(20))

@@ -189,7 +189,8 @@ pub async fn get_clients(state: web::Data<AppState>) -> Result<HttpResponse, App
     responses(
         (status = 201, description = "The client, with `client_secret` once if confidential",
          body = ClientView),
-        (status = 400, description = "Unreadable JSON", body = crate::routes::api_docs::ApiErrorBody),
+        (status = 400, description = "Unreadable JSON or an unknown field", body = crate::routes::api_docs::ApiErrorBody),
+        (status = 415, description = "Not application/json", body = crate::routes::api_docs::ApiErrorBody),
         (status = 401, description = "No valid token", body = crate::routes::api_docs::BearerErrorBody),
         (status = 403, description = "`insufficient_scope`: needs `admin`", body = crate::routes::api_docs::BearerErrorBody),
         (status = 409, description = "The client_id is taken", body = crate::routes::api_docs::ApiErrorBody),
@@ -246,6 +247,8 @@ pub async fn get_client(
         (status = 403, description = "`insufficient_scope`: needs `admin`", body = crate::routes::api_docs::BearerErrorBody),
         (status = 404, description = "No such client", body = crate::routes::api_docs::ApiErrorBody),
         (status = 422, description = "`validation_failed`", body = crate::routes::api_docs::ApiErrorBody),
+        (status = 400, description = "Unreadable JSON or an unknown field", body = crate::routes::api_docs::ApiErrorBody),
+        (status = 415, description = "Not application/json", body = crate::routes::api_docs::ApiErrorBody),
     ),
     security(("bearer" = []), ("oauth2" = ["admin"]))
 )]

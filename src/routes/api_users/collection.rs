@@ -16,10 +16,10 @@ pub struct ListParams {
     /// Matches a prefix of the username, email or full name.
     q: Option<String>,
     /// From 1.
-    #[param(value_type = Option<u64>)]
+    #[param(value_type = Option<u64>, minimum = 1)]
     page: Option<String>,
     /// Default 20, at most 100.
-    #[param(value_type = Option<u64>)]
+    #[param(value_type = Option<u64>, minimum = 1, maximum = 100)]
     per_page: Option<String>,
 }
 
@@ -81,7 +81,8 @@ pub struct CreateUser {
     request_body = CreateUser,
     responses(
         (status = 201, description = "The new user", body = UserView),
-        (status = 400, description = "Unreadable JSON", body = crate::routes::api_docs::ApiErrorBody),
+        (status = 400, description = "Unreadable JSON or an unknown field", body = crate::routes::api_docs::ApiErrorBody),
+        (status = 415, description = "Not application/json", body = crate::routes::api_docs::ApiErrorBody),
         (status = 401, description = "No valid Bearer token", body = crate::routes::api_docs::BearerErrorBody),
         (status = 403, description = "`insufficient_scope`, or a scope the caller may not grant",
          body = crate::routes::api_docs::BearerErrorBody),

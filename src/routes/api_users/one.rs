@@ -71,6 +71,8 @@ where
         (status = 404, description = "No such user", body = crate::routes::api_docs::ApiErrorBody),
         (status = 409, description = "The last admin would lose `admin`", body = crate::routes::api_docs::ApiErrorBody),
         (status = 422, description = "`validation_failed`", body = crate::routes::api_docs::ApiErrorBody),
+        (status = 400, description = "Unreadable JSON or an unknown field", body = crate::routes::api_docs::ApiErrorBody),
+        (status = 415, description = "Not application/json", body = crate::routes::api_docs::ApiErrorBody),
     ),
     security(("bearer" = []), ("oauth2" = ["users:write"]))
 )]
