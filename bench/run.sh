@@ -115,6 +115,21 @@ MIXED_TOKEN_RPS=$RPS
 PEAK_KB=$(awk '/^VmHWM:/ { print $2 }' "/proc/$VALET_PID/status")
 stop_valet
 
+# The metrics middleware's cost (docs/operating.md): /users/me with
+# VALET_METRICS_ADDR set, then without, back to back on fresh processes.
+say "GET /users/me, 64 connections, metrics on"
+VALET_METRICS_ADDR=127.0.0.1:0 start_valet
+wrk_run me64-metrics-on 64 "$PHASE" /users/me
+wrk_read me64-metrics-on
+METRICS_ON_RPS=$RPS
+stop_valet
+say "GET /users/me, 64 connections, metrics off"
+start_valet
+wrk_run me64-metrics-off 64 "$PHASE" /users/me
+wrk_read me64-metrics-off
+METRICS_OFF_RPS=$RPS
+stop_valet
+
 echo "valet benchmark: $(nproc) cores, bcrypt cost $COST, $(date -u +%FT%TZ)"
 figure healthz_64c_req_per_s "$HEALTHZ_RPS" req/s
 figure users_me_64c_req_per_s "$ME_RPS" req/s
@@ -130,6 +145,9 @@ figure users_me_16c_under_token_rps "$MIXED_RPS" req/s
 figure token_8c_under_users_me_rps "$MIXED_TOKEN_RPS" req/s
 figure peak_rss "$(awk -v k="$PEAK_KB" 'BEGIN { printf "%.1f", k / 1024 }')" MiB "v <= 30"
 figure start_to_ready "$FIRST_READY_MS" ms "v <= 300"
+figure users_me_64c_metrics_on_rps "$METRICS_ON_RPS" req/s
+figure users_me_64c_metrics_off_rps "$METRICS_OFF_RPS" req/s
+figure users_me_metrics_on_vs_off "$(ratio "$METRICS_ON_RPS" "$METRICS_OFF_RPS")" ratio "v >= 0.95"
 
 if ((CHECK && MISSED)); then
     say "a target was missed"

@@ -1,6 +1,7 @@
 pub mod audit;
 pub mod auth;
 pub mod cli;
+pub mod clients;
 pub mod clock;
 pub mod config;
 pub mod db;
@@ -9,6 +10,7 @@ pub mod entities;
 pub mod error;
 pub mod keys;
 pub mod logging;
+pub mod metrics;
 pub mod net;
 pub mod oauth;
 pub mod routes;

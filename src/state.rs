@@ -8,6 +8,7 @@ use crate::auth::rate_limit::RateLimiter;
 use crate::auth::signin_queue::SigninQueue;
 use crate::auth::tokens::JwtKeys;
 use crate::config::Settings;
+use crate::metrics::Metrics;
 
 pub struct AppState {
     pub db: DatabaseConnection,
@@ -16,4 +17,5 @@ pub struct AppState {
     pub hasher: PasswordHasher,
     pub rate_limiter: RateLimiter,
     pub signin_queue: SigninQueue,
+    pub metrics: Metrics,
 }

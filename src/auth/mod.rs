@@ -14,4 +14,4 @@ pub mod signin_queue;
 pub mod tokens;
 
 pub use middleware::Guard;
-pub use principal::Principal;
+pub use principal::{ApiCaller, Principal};

@@ -190,6 +190,11 @@ async fn record(state: &AppState, attempt: &Attempt<'_>, kind: AuditKind, detail
         detail,
         ..Event::default()
     };
+    match kind {
+        AuditKind::SignInFailed => state.metrics.signin_failure(),
+        AuditKind::AccountLocked => state.metrics.lockout(),
+        _ => {}
+    }
     audit::record(&state.db, kind, event).await;
 }
 

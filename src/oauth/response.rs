@@ -3,24 +3,45 @@
 use actix_web::http::header;
 use actix_web::HttpResponse;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::OAuthError;
 use crate::auth::refresh;
 use crate::clock;
 use crate::domain::ScopeSet;
-use crate::entities::{refresh_token, session, user};
+use crate::entities::{client, refresh_token, session, user};
 use crate::error::AppError;
 use crate::state::AppState;
 
-#[derive(Serialize)]
+/// RFC 6749 §5.1. Deserialisable so that the example of the OpenAPI
+/// document can be checked against it.
+#[derive(Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(example = json!({
+    "access_token": "eyJhbGciOiJIUzI1NiIsInR5cCI6ImF0K2p3dCJ9.eyJzdWIiOiIuLi4ifQ.c2ln",
+    "token_type": "Bearer",
+    "expires_in": 900,
+    "refresh_token": "Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0Z2FycGx5",
+    "scope": "me users:read"
+}))]
 pub struct TokenResponse {
+    /// A JWT (RFC 9068) to send as `Authorization: Bearer`.
     pub access_token: String,
-    pub token_type: &'static str,
+    pub token_type: TokenType,
+    /// Seconds until the access token expires.
     pub expires_in: i64,
-    pub refresh_token: String,
-    #[serde(skip_serializing_if = "String::is_empty")]
+    /// Opaque; every use returns a new one and ends this one. None for
+    /// `client_credentials` (RFC 6749 §4.4.3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<String>,
+    /// The granted scopes, space-separated.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub scope: String,
+}
+
+/// RFC 6750 §6.1.1: the only token type valet issues.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub enum TokenType {
+    Bearer,
 }
 
 impl std::fmt::Debug for TokenResponse {
@@ -39,8 +60,9 @@ impl TokenResponse {
     }
 }
 
-/// Signs an access token with `access_scope` and stores a new refresh token
-/// carrying `refresh_scope`, both for `session`.
+/// Signs an access token with `access_scope` that lives `access_ttl`
+/// seconds and stores a new refresh token carrying `refresh_scope`, both
+/// for `session`.
 pub async fn issue_token_pair(
     state: &AppState,
     db: &impl ConnectionTrait,
@@ -48,15 +70,17 @@ pub async fn issue_token_pair(
     session: &session::Model,
     access_scope: &ScopeSet,
     refresh_scope: &ScopeSet,
+    access_ttl: i64,
 ) -> Result<TokenResponse, OAuthError> {
     let access_token = state
         .jwt
         .issue(
             &user.id,
-            &user.username,
+            Some(&user.username),
             &session.id,
             access_scope,
             session.client_id.as_deref(),
+            access_ttl,
         )
         .map_err(|e| OAuthError::from(AppError::Internal(e)))?;
     let (refresh_value, refresh_hash) = refresh::generate();
@@ -72,9 +96,38 @@ pub async fn issue_token_pair(
     .await?;
     Ok(TokenResponse {
         access_token,
-        token_type: "Bearer",
-        expires_in: state.jwt.ttl(),
-        refresh_token: refresh_value,
+        token_type: TokenType::Bearer,
+        expires_in: access_ttl,
+        refresh_token: Some(refresh_value),
         scope: access_scope.to_string(),
+    })
+}
+
+/// A client's own access token (RFC 6749 §4.4.3): `sub` and `client_id`
+/// are the client's id, no `username`, no refresh token; its `sid` is the
+/// client's generation, so disabling or deleting the client ends it.
+pub fn issue_client_token(
+    state: &AppState,
+    client: &client::Model,
+    scope: &ScopeSet,
+    ttl: i64,
+) -> Result<TokenResponse, OAuthError> {
+    let access_token = state
+        .jwt
+        .issue(
+            &client.client_id,
+            None,
+            &client.generation,
+            scope,
+            Some(&client.client_id),
+            ttl,
+        )
+        .map_err(|e| OAuthError::from(AppError::Internal(e)))?;
+    Ok(TokenResponse {
+        access_token,
+        token_type: TokenType::Bearer,
+        expires_in: ttl,
+        refresh_token: None,
+        scope: scope.to_string(),
     })
 }

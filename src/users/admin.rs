@@ -21,26 +21,51 @@ use crate::error::AppError;
 pub struct Actor {
     pub username: String,
     pub ip: Option<String>,
+    /// Set when a client acts with its own `client_credentials` token.
+    pub client_id: Option<String>,
     /// The scopes granted to the request (a narrowed token holds fewer
     /// than its user).
     pub scopes: ScopeSet,
 }
 
 impl Actor {
-    pub fn new(username: &str, ip: Option<IpAddr>, scopes: ScopeSet) -> Self {
+    /// An actor holding no scope until [`Actor::holding`] says which: it
+    /// may grant nothing and act on no admin.
+    pub fn new(username: &str, ip: Option<IpAddr>) -> Self {
         Self {
             username: username.to_owned(),
             ip: ip.map(|ip| ip.to_string()),
-            scopes,
+            client_id: None,
+            scopes: ScopeSet::default(),
         }
     }
 
-    async fn record(&self, db: &DatabaseConnection, kind: AuditKind, subject: &str, detail: &str) {
+    /// The scopes granted to the request the actor makes.
+    pub fn holding(self, scopes: ScopeSet) -> Self {
+        Self { scopes, ..self }
+    }
+
+    /// A client acting on its own behalf (RFC 6749 §4.4): the audit log
+    /// names it as the actor and as the client.
+    pub fn client(client_id: &str, ip: Option<IpAddr>) -> Self {
+        Self {
+            client_id: Some(client_id.to_owned()),
+            ..Self::new(client_id, ip)
+        }
+    }
+
+    pub(crate) async fn record(
+        &self,
+        db: &DatabaseConnection,
+        kind: AuditKind,
+        subject: &str,
+        detail: &str,
+    ) {
         let event = Event {
             actor: Some(&self.username),
             subject: Some(subject),
             ip: self.ip.as_deref(),
-            client_id: None,
+            client_id: self.client_id.as_deref(),
             detail,
         };
         audit::record(db, kind, event).await;

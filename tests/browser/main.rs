@@ -6,6 +6,8 @@ mod helpers;
 
 mod admin;
 mod chrome;
+mod clients;
+mod docs;
 mod flows;
 mod screenshots;
 
