@@ -16,6 +16,6 @@ pub struct AppState {
     pub jwt: JwtKeys,
     pub hasher: PasswordHasher,
     pub rate_limiter: RateLimiter,
-    pub metrics: Metrics,
     pub signin_queue: SigninQueue,
+    pub metrics: Metrics,
 }

@@ -181,13 +181,7 @@ impl Verified {
     }
 }
 
-/// The audit row of a refused sign-in or a lock, and its metric.
 async fn record(state: &AppState, attempt: &Attempt<'_>, kind: AuditKind, detail: &str) {
-    match kind {
-        AuditKind::SignInFailed => state.metrics.signin_failure(),
-        AuditKind::AccountLocked => state.metrics.lockout(),
-        _ => {}
-    }
     let subject = Username::parse(attempt.username).ok();
     let event = Event {
         subject: subject.as_ref().map(Username::as_str),
@@ -196,6 +190,11 @@ async fn record(state: &AppState, attempt: &Attempt<'_>, kind: AuditKind, detail
         detail,
         ..Event::default()
     };
+    match kind {
+        AuditKind::SignInFailed => state.metrics.signin_failure(),
+        AuditKind::AccountLocked => state.metrics.lockout(),
+        _ => {}
+    }
     audit::record(&state.db, kind, event).await;
 }
 

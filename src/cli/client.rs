@@ -6,7 +6,6 @@ use clap::{Args, Subcommand};
 use sea_orm::DatabaseConnection;
 
 use crate::clients::{self, ClientInput};
-use crate::domain::ScopeSet;
 use crate::entities::client;
 use crate::users::admin::Actor;
 
@@ -60,11 +59,9 @@ fn nonempty(values: &[String]) -> Option<Vec<&str>> {
     (!values.is_empty()).then(|| values.iter().map(String::as_str).collect())
 }
 
-/// The operator at the terminal, as the audit log names them. Whoever can
-/// run the CLI holds the database, so it acts with every admin scope.
+/// The operator at the terminal, as the audit log names them.
 fn operator() -> Actor {
-    let scopes = ScopeSet::from_list(crate::users::ADMIN_SCOPES).unwrap_or_default();
-    Actor::new("cli", None, scopes)
+    Actor::new("cli", None)
 }
 
 /// Runs one client command; the `Err` is the one line to print.

@@ -29,21 +29,28 @@ pub struct Actor {
 }
 
 impl Actor {
-    pub fn new(username: &str, ip: Option<IpAddr>, scopes: ScopeSet) -> Self {
+    /// An actor holding no scope until [`Actor::holding`] says which: it
+    /// may grant nothing and act on no admin.
+    pub fn new(username: &str, ip: Option<IpAddr>) -> Self {
         Self {
             username: username.to_owned(),
             ip: ip.map(|ip| ip.to_string()),
             client_id: None,
-            scopes,
+            scopes: ScopeSet::default(),
         }
+    }
+
+    /// The scopes granted to the request the actor makes.
+    pub fn holding(self, scopes: ScopeSet) -> Self {
+        Self { scopes, ..self }
     }
 
     /// A client acting on its own behalf (RFC 6749 §4.4): the audit log
     /// names it as the actor and as the client.
-    pub fn client(client_id: &str, ip: Option<IpAddr>, scopes: ScopeSet) -> Self {
+    pub fn client(client_id: &str, ip: Option<IpAddr>) -> Self {
         Self {
             client_id: Some(client_id.to_owned()),
-            ..Self::new(client_id, ip, scopes)
+            ..Self::new(client_id, ip)
         }
     }
 

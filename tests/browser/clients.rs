@@ -168,7 +168,7 @@ async fn the_client_pages_fit_phone_and_desktop_widths() {
 /// a confidential backend, a disabled worker and a partner site.
 async fn registry_with_several_clients() -> TestApp {
     let app = spawn_app().await;
-    let actor = Actor::new("admin", None, valet::domain::ScopeSet::default());
+    let actor = Actor::new("admin", None);
     let inputs = [
         ClientInput {
             client_id: Some("mobile"),

@@ -9,7 +9,6 @@ use super::{recognise, Expiry, Presented};
 use crate::audit::{self, AuditKind, Event};
 use crate::auth::sessions;
 use crate::clients::{self, authenticate::Caller};
-use crate::domain::ScopeSet;
 use crate::entities::prelude::{Session, User};
 use crate::net::client_ip;
 use crate::oauth::params::FormParams;
@@ -78,9 +77,7 @@ async fn end_client_tokens(
         ));
     };
     let ip = client_ip(req, &state.settings);
-    // Ending its own tokens needs no scope (RFC 7009 §2.1).
-    let actor = Actor::client(&client.client_id, ip, ScopeSet::default());
-    clients::end_own_tokens(&state.db, &actor, client).await?;
+    clients::end_own_tokens(&state.db, &Actor::client(&client.client_id, ip), client).await?;
     Ok(())
 }
 

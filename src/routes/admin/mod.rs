@@ -141,8 +141,8 @@ fn actor(req: &HttpRequest, principal: &Principal, state: &AppState) -> Actor {
     Actor::new(
         &principal.user.username,
         crate::net::client_ip(req, &state.settings),
-        principal.scopes.clone(),
     )
+    .holding(principal.scopes.clone())
 }
 
 /// The address of a user's admin page.

@@ -264,13 +264,9 @@ async fn under_deny_every_token_request_must_name_a_registered_client() {
         ..ClientInput::default()
     })
     .unwrap();
-    clients::create(
-        &app.db,
-        &Actor::new("cli", None, valet::domain::ScopeSet::default()),
-        new,
-    )
-    .await
-    .unwrap();
+    clients::create(&app.db, &Actor::new("cli", None), new)
+        .await
+        .unwrap();
     let response = sign_in(Some("console"), None).await;
     assert_eq!(response.status(), StatusCode::OK);
     let body: Value = response.json().await.unwrap();
