@@ -21,6 +21,12 @@ pub enum AuditKind {
     UserDeleted,
     UserUnlocked,
     SessionsRevoked,
+    ClientCreated,
+    ClientUpdated,
+    ClientDisabled,
+    ClientEnabled,
+    ClientSecretRotated,
+    ClientDeleted,
 }
 
 impl AuditKind {
@@ -39,6 +45,12 @@ impl AuditKind {
             Self::UserDeleted => "user_deleted",
             Self::UserUnlocked => "user_unlocked",
             Self::SessionsRevoked => "sessions_revoked",
+            Self::ClientCreated => "client_created",
+            Self::ClientUpdated => "client_updated",
+            Self::ClientDisabled => "client_disabled",
+            Self::ClientEnabled => "client_enabled",
+            Self::ClientSecretRotated => "client_secret_rotated",
+            Self::ClientDeleted => "client_deleted",
         }
     }
 }

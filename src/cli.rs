@@ -10,6 +10,8 @@ use crate::domain::{Email, FullName, Password, ScopeSet, Username};
 use crate::error::AppError;
 use crate::{db, keys, users};
 
+mod client;
+
 #[derive(Parser, Debug)]
 #[command(
     name = "valet",
@@ -30,6 +32,9 @@ pub enum Command {
     /// Manage users.
     #[command(subcommand)]
     User(UserCommand),
+    /// Manage registered clients.
+    #[command(subcommand)]
+    Client(client::ClientCommand),
     /// Manage the signing keys.
     #[command(subcommand)]
     Keys(KeysCommand),
@@ -109,6 +114,7 @@ pub async fn run_admin_command(settings: &Settings, command: Command) -> Result<
         Command::Serve => return Err("serve is not an admin command".into()),
         Command::User(c) => c,
         Command::Keys(c) => return run_keys_command(&conn, settings, c).await,
+        Command::Client(c) => return client::run(&conn, c).await,
     };
     match user_command {
         UserCommand::Add(add) => {

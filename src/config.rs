@@ -61,6 +61,8 @@ pub struct Settings {
     pub key_rotation_days: u32,
     /// `VALET_KEY_PUBLISH_SECONDS`.
     pub key_publish_seconds: i64,
+    /// `VALET_UNREGISTERED_CLIENTS`: `true` for `allow` (the default).
+    pub allow_unregistered_clients: bool,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://valet.db?mode=rwc";
@@ -170,6 +172,16 @@ impl Settings {
                         "must be a number of seconds from 0 to 315360000",
                     )
                 })?,
+            allow_unregistered_clients: match var("VALET_UNREGISTERED_CLIENTS").as_deref() {
+                None | Some("allow") => true,
+                Some("deny") => false,
+                Some(_) => {
+                    return Err(invalid(
+                        "VALET_UNREGISTERED_CLIENTS",
+                        "must be allow or deny",
+                    ))
+                }
+            },
         })
     }
 
@@ -270,6 +282,7 @@ mod tests {
             ("VALET_SIGNING_ALG", "HS256"),
             ("VALET_KEY_ROTATION_DAYS", "-1"),
             ("VALET_KEY_PUBLISH_SECONDS", "soon"),
+            ("VALET_UNREGISTERED_CLIENTS", "maybe"),
         ] {
             let err = settings(&[(var, value)]).unwrap_err();
             assert_eq!(err.var, var, "{var}={value}");

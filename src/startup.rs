@@ -186,7 +186,8 @@ pub fn routes_config(cfg: &mut web::ServiceConfig) {
         .configure(oauth::lifecycle::configure)
         .configure(routes::api_users::configure)
         .configure(routes::pages::configure)
-        .configure(routes::admin::configure);
+        .configure(routes::admin::configure)
+        .configure(routes::api_clients::configure);
 }
 
 /// Body limits (413 above 64 KiB) and JSON errors for bad bodies.

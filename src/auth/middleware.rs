@@ -12,7 +12,7 @@ use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform};
 use actix_web::http::{header, Method};
 use actix_web::{web, Error, HttpMessage, HttpResponse};
 
-use super::principal::{Credential, Principal};
+use super::principal::{ApiCaller, ClientPrincipal, Credential, Principal};
 use super::sessions;
 use crate::error::AppError;
 use crate::state::AppState;
@@ -34,6 +34,11 @@ pub enum Audience {
 pub struct Guard {
     audience: Audience,
     scope: Option<&'static str>,
+    /// Whether a client's own token (`client_credentials`) is accepted.
+    clients: bool,
+    /// Whether a request without a Bearer token goes on unauthenticated, for
+    /// a handler that authenticates clients by their secret (`/introspect`).
+    client_secret_fallback: bool,
 }
 
 impl Guard {
@@ -41,6 +46,8 @@ impl Guard {
         Self {
             audience: Audience::Api,
             scope: None,
+            clients: false,
+            client_secret_fallback: false,
         }
     }
 
@@ -48,6 +55,8 @@ impl Guard {
         Self {
             audience: Audience::Page,
             scope: None,
+            clients: false,
+            client_secret_fallback: false,
         }
     }
 
@@ -55,6 +64,25 @@ impl Guard {
     pub fn require(self, scope: &'static str) -> Self {
         Self {
             scope: Some(scope),
+            ..self
+        }
+    }
+
+    /// Also accept a client's own token holding the scope (RFC 6749 §4.4);
+    /// the handler takes an [`ApiCaller`].
+    pub fn or_client(self) -> Self {
+        Self {
+            clients: true,
+            ..self
+        }
+    }
+
+    /// Let a request without a Bearer token through unauthenticated (no
+    /// [`ApiCaller`] in its extensions): the handler authenticates the
+    /// client itself (RFC 7662 §2.1 allows either).
+    pub fn or_client_secret(self) -> Self {
+        Self {
+            client_secret_fallback: true,
             ..self
         }
     }
@@ -70,6 +98,8 @@ enum Refusal {
     InvalidToken(String),
     /// Authenticated, but without the route's scope.
     InsufficientScope(&'static str),
+    /// A client's own token on a route that needs a user.
+    UserRequired,
     /// The database could not be asked.
     Error(AppError),
 }
@@ -113,9 +143,20 @@ where
         let service = Rc::clone(&self.service);
         let guard = self.guard;
         Box::pin(async move {
+            let fallback =
+                guard.client_secret_fallback && !matches!(bearer_token(&req), Ok(Some(_)) | Err(_));
+            if fallback {
+                return service
+                    .call(req)
+                    .await
+                    .map(ServiceResponse::map_into_left_body);
+            }
             match authenticate(&req, guard).await {
-                Ok(principal) => {
-                    req.extensions_mut().insert(principal);
+                Ok(caller) => {
+                    if let ApiCaller::User(principal) = &caller {
+                        req.extensions_mut().insert(principal.clone());
+                    }
+                    req.extensions_mut().insert(caller);
                     service
                         .call(req)
                         .await
@@ -130,13 +171,16 @@ where
     }
 }
 
-async fn authenticate(req: &ServiceRequest, guard: Guard) -> Result<Principal, Refusal> {
+async fn authenticate(req: &ServiceRequest, guard: Guard) -> Result<ApiCaller, Refusal> {
     let state = req
         .app_data::<web::Data<AppState>>()
         .ok_or_else(|| Refusal::Error(AppError::Internal("no state".into())))?
         .clone();
     let principal = match bearer_token(req)? {
-        Some(token) => from_bearer(&state, token).await?,
+        Some(token) => match from_bearer(&state, token, guard).await? {
+            ApiCaller::User(principal) => principal,
+            ApiCaller::Client(client) => return Ok(ApiCaller::Client(client)),
+        },
         None => {
             let cookie_allowed = guard.audience == Audience::Page
                 || matches!(*req.method(), Method::GET | Method::HEAD);
@@ -154,7 +198,7 @@ async fn authenticate(req: &ServiceRequest, guard: Guard) -> Result<Principal, R
     if let Err(e) = sessions::touch(&state.db, &principal.session).await {
         log::warn!("could not record session use: {e}");
     }
-    Ok(principal)
+    Ok(ApiCaller::User(principal))
 }
 
 /// The Bearer token of `Authorization` (RFC 6750 §2.1), `None` when the
@@ -182,12 +226,24 @@ fn bearer_token(req: &ServiceRequest) -> Result<Option<&str>, Refusal> {
     }
 }
 
-async fn from_bearer(state: &AppState, token: &str) -> Result<Principal, Refusal> {
+async fn from_bearer(state: &AppState, token: &str, guard: Guard) -> Result<ApiCaller, Refusal> {
     let claims = state
         .jwt
         .validate_fresh(&state.db, token, true)
         .await
         .map_err(|e| Refusal::InvalidToken(e.to_string()))?;
+    if claims.is_client_token() {
+        if !guard.clients {
+            return Err(Refusal::UserRequired);
+        }
+        let client = from_client_token(state, &claims).await?;
+        if let Some(scope) = guard.scope {
+            if !client.scopes.contains(scope) {
+                return Err(Refusal::InsufficientScope(scope));
+            }
+        }
+        return Ok(ApiCaller::Client(client));
+    }
     let (session, user) = sessions::find_live(&state.db, &claims.sid)
         .await
         .map_err(|e| Refusal::Error(e.into()))?
@@ -196,12 +252,30 @@ async fn from_bearer(state: &AppState, token: &str) -> Result<Principal, Refusal
     // A scope taken from the user since the token was issued is not honoured.
     let scopes =
         crate::domain::ScopeSet::from_stored(&claims.scope).intersection(&user.scope_set());
-    Ok(Principal {
+    Ok(ApiCaller::User(Principal {
         user,
         session,
         scopes,
         credential: Credential::Bearer,
-    })
+    }))
+}
+
+/// A client's own token is live while its client exists, is enabled and is
+/// of the generation the token was minted under (disabling starts a new
+/// one), so a disable or delete counts at the next request on every
+/// instance. Scopes taken from the client since are not honoured.
+async fn from_client_token(
+    state: &AppState,
+    claims: &crate::auth::tokens::AccessClaims,
+) -> Result<ClientPrincipal, Refusal> {
+    let client = crate::clients::find(&state.db, &claims.sub)
+        .await
+        .map_err(Refusal::Error)?
+        .filter(|c| !c.disabled && c.generation == claims.sid)
+        .ok_or_else(|| Refusal::InvalidToken("the access token has been revoked".into()))?;
+    let scopes =
+        crate::domain::ScopeSet::from_stored(&claims.scope).intersection(&client.scope_set());
+    Ok(ClientPrincipal { client, scopes })
 }
 
 async fn from_cookie(state: &AppState, req: &ServiceRequest) -> Result<Principal, Refusal> {
@@ -242,7 +316,9 @@ fn refuse(req: &ServiceRequest, guard: Guard, refusal: Refusal) -> HttpResponse 
                 .insert_header((header::LOCATION, target))
                 .finish()
         }
-        (Audience::Page, Refusal::InsufficientScope(_)) => crate::routes::errors::forbidden_page(),
+        (Audience::Page, Refusal::InsufficientScope(_) | Refusal::UserRequired) => {
+            crate::routes::errors::forbidden_page()
+        }
         (_, refusal) => bearer_error(refusal),
     }
 }
@@ -259,6 +335,12 @@ fn encode_next(path: &str) -> String {
         }
     }
     out
+}
+
+/// RFC 6750 §3.1's answer to a request without credentials, for a handler
+/// behind [`Guard::or_client_secret`] that found no client either.
+pub fn anonymous_api_response() -> HttpResponse {
+    bearer_error(Refusal::Anonymous)
 }
 
 /// RFC 6750 §3 answers for the resource side.
@@ -288,6 +370,12 @@ fn bearer_error(refusal: Refusal) -> HttpResponse {
             format!(r#"Bearer realm="valet", error="insufficient_scope", scope="{scope}""#),
             "insufficient_scope",
             format!("this request needs the scope {scope}"),
+        ),
+        Refusal::UserRequired => (
+            StatusCode::FORBIDDEN,
+            r#"Bearer realm="valet", error="insufficient_scope", error_description="this request needs a user's token, not a client's own""#.to_owned(),
+            "insufficient_scope",
+            "this request needs a user's token, not a client's own".to_owned(),
         ),
         Refusal::Error(e) => return actix_web::ResponseError::error_response(&e),
     };

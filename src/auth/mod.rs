@@ -13,4 +13,4 @@ pub mod signin;
 pub mod tokens;
 
 pub use middleware::Guard;
-pub use principal::Principal;
+pub use principal::{ApiCaller, Principal};

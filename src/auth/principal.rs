@@ -40,3 +40,51 @@ impl FromRequest for Principal {
         )
     }
 }
+
+/// A client acting for itself with its `client_credentials` token (RFC 6749
+/// §4.4), on a route that accepts clients.
+#[derive(Clone, Debug)]
+pub struct ClientPrincipal {
+    pub client: crate::entities::client::Model,
+    pub scopes: ScopeSet,
+}
+
+/// Whoever the guard let through on a route that accepts clients' own
+/// tokens as well as users'.
+#[derive(Clone, Debug)]
+pub enum ApiCaller {
+    User(Principal),
+    Client(ClientPrincipal),
+}
+
+impl ApiCaller {
+    pub fn scopes(&self) -> &ScopeSet {
+        match self {
+            Self::User(p) => &p.scopes,
+            Self::Client(c) => &c.scopes,
+        }
+    }
+
+    /// The admin-action actor for the audit log: the user, or the client.
+    pub fn actor(&self, ip: Option<std::net::IpAddr>) -> crate::users::admin::Actor {
+        use crate::users::admin::Actor;
+        match self {
+            Self::User(p) => Actor::new(&p.user.username, ip),
+            Self::Client(c) => Actor::client(&c.client.client_id, ip),
+        }
+    }
+}
+
+impl FromRequest for ApiCaller {
+    type Error = AppError;
+    type Future = Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(
+            req.extensions()
+                .get::<ApiCaller>()
+                .cloned()
+                .ok_or_else(|| AppError::Internal("route is not behind the guard".into())),
+        )
+    }
+}

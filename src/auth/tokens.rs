@@ -33,8 +33,21 @@ pub struct AccessClaims {
     pub scope: String,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub client_id: Option<String>,
-    pub username: String,
+    /// Absent from a client's own token (RFC 6749 §4.4), whose `sub` is
+    /// its `client_id`.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub username: Option<String>,
+    /// The session of a user's token; the client's generation for a
+    /// client's own token.
     pub sid: String,
+}
+
+impl AccessClaims {
+    /// Whether this is a client's own token (`client_credentials`) rather
+    /// than one acting for a user.
+    pub fn is_client_token(&self) -> bool {
+        self.username.is_none()
+    }
 }
 
 /// Why a token was refused; the text goes into `error_description`.
@@ -143,27 +156,30 @@ impl JwtKeys {
         }
     }
 
-    /// Signs an access token for a session (RFC 9068 §2).
+    /// Signs an access token (RFC 9068 §2) that lives `ttl` seconds: for a
+    /// user's session, or with `username` `None`, a client's own token
+    /// whose `subject` is the client id.
     pub fn issue(
         &self,
-        user_id: &str,
-        username: &str,
+        subject: &str,
+        username: Option<&str>,
         session_id: &str,
         scope: &ScopeSet,
         client_id: Option<&str>,
+        ttl: i64,
     ) -> Result<String, String> {
         let now = self.now();
         let claims = AccessClaims {
             iss: self.issuer.clone(),
-            sub: user_id.to_owned(),
+            sub: subject.to_owned(),
             aud: self.audience.clone(),
-            exp: now + self.ttl,
+            exp: now + ttl,
             iat: now,
             nbf: now,
             jti: Uuid::new_v4().to_string(),
             scope: scope.to_string(),
             client_id: client_id.map(str::to_owned),
-            username: username.to_owned(),
+            username: username.map(str::to_owned),
             sid: session_id.to_owned(),
         };
         if let Some(shared) = &self.shared {

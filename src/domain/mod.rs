@@ -11,3 +11,7 @@ pub use full_name::FullName;
 pub use password::Password;
 pub use scope::{Scope, ScopeSet};
 pub use username::Username;
+mod client_id;
+mod redirect_uri;
+pub use client_id::ClientId;
+pub use redirect_uri::RedirectUri;

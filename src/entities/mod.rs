@@ -1,5 +1,6 @@
 //! SeaORM entities, one per table. Times are UNIX seconds.
 pub mod audit_event;
+pub mod client;
 pub mod key;
 pub mod prelude;
 pub mod refresh_token;

@@ -1,4 +1,5 @@
 pub use super::audit_event::Entity as AuditEvent;
+pub use super::client::Entity as Client;
 pub use super::key::Entity as Key;
 pub use super::refresh_token::Entity as RefreshToken;
 pub use super::session::Entity as Session;

@@ -45,6 +45,15 @@ impl OAuthError {
         )
     }
 
+    pub fn unauthorized_client(description: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "unauthorized_client", description)
+    }
+
+    /// 403 for an authenticated caller not allowed this (RFC 6750 §3.1).
+    pub fn insufficient_scope(description: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, "insufficient_scope", description)
+    }
+
     pub fn invalid_client(description: impl Into<String>) -> Self {
         Self::new(StatusCode::UNAUTHORIZED, "invalid_client", description)
     }

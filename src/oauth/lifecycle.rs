@@ -31,7 +31,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     )
     .service(
         web::resource("/introspect")
-            .wrap(Guard::api().require("introspect"))
+            .wrap(
+                Guard::api()
+                    .require("introspect")
+                    .or_client()
+                    .or_client_secret(),
+            )
             .route(web::post().to(introspect::post_introspect))
             .default_service(web::to(crate::routes::errors::post_only)),
     )

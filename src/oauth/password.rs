@@ -7,6 +7,7 @@ use super::OAuthError;
 use crate::audit::{self, AuditKind, Event};
 use crate::auth::sessions::{self, SessionKind};
 use crate::auth::signin::{check_password, Attempt, SignInError};
+use crate::clients;
 use crate::domain::ScopeSet;
 
 /// §4.3.2: `username`, `password`, optional `scope`. Checks run in SPEC §3's
@@ -36,7 +37,10 @@ pub async fn grant(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> 
         Err(SignInError::Unavailable(e)) => return Err(e.into()),
     };
 
-    let allowed = user.scope_set();
+    if let Some(requested) = &requested {
+        ctx.check_client_scope(requested)?;
+    }
+    let allowed = ctx.scope_ceiling(&user.scope_set());
     let scope = match requested {
         Some(requested) if !requested.is_subset(&allowed) => {
             return Err(OAuthError::invalid_scope(format!(
@@ -55,11 +59,28 @@ pub async fn grant(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> 
         SessionKind::Password,
         ctx.client_id,
         ctx.ip,
-        state.settings.refresh_token_ttl,
+        ctx.refresh_ttl(),
     )
     .await?;
+    if let Some(client) = ctx.client {
+        // A disable or delete of the client that committed while the
+        // password was checked must not miss this session.
+        if !clients::still_current(&txn, client).await? {
+            txn.rollback().await?;
+            return Err(OAuthError::invalid_client("the client is disabled"));
+        }
+    }
     // The refresh token keeps the scope of the grant (RFC 6749 §6).
-    let response = issue_token_pair(state, &txn, &user, &session, &scope, &scope).await?;
+    let response = issue_token_pair(
+        state,
+        &txn,
+        &user,
+        &session,
+        &scope,
+        &scope,
+        ctx.access_ttl(),
+    )
+    .await?;
     txn.commit().await?;
 
     audit::record(

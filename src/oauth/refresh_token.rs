@@ -9,6 +9,7 @@ use super::token::GrantContext;
 use super::OAuthError;
 use crate::audit::{self, AuditKind, Event};
 use crate::auth::{refresh, sessions};
+use crate::clients;
 use crate::clock;
 use crate::domain::ScopeSet;
 use crate::entities::prelude::RefreshToken;
@@ -43,15 +44,11 @@ pub async fn grant(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> 
     let Some((session, user)) = sessions::find_live(&state.db, &stored.session_id).await? else {
         return Err(unusable());
     };
-    if let (Some(bound), Some(given)) = (session.client_id.as_deref(), ctx.client_id) {
-        if bound != given {
-            return Err(OAuthError::invalid_grant(
-                "the refresh token was issued to another client",
-            ));
-        }
-    }
-    // Scopes taken from the user since the sign-in are not granted again.
-    let allowed = ScopeSet::from_stored(&stored.scope).intersection(&user.scope_set());
+    check_client(ctx, session.client_id.as_deref()).await?;
+    // Scopes taken from the user (or the client) since the sign-in are not
+    // granted again.
+    let allowed =
+        ctx.scope_ceiling(&ScopeSet::from_stored(&stored.scope).intersection(&user.scope_set()));
     let scope = match requested {
         Some(requested) if !requested.is_subset(&allowed) => {
             return Err(OAuthError::invalid_scope(format!(
@@ -75,10 +72,42 @@ pub async fn grant(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> 
         revoke_for_reuse(ctx, &stored.session_id).await?;
         return Err(unusable());
     }
-    let response = issue_token_pair(state, &txn, &user, &session, &scope, &allowed).await?;
+    let response = issue_token_pair(
+        state,
+        &txn,
+        &user,
+        &session,
+        &scope,
+        &allowed,
+        ctx.access_ttl(),
+    )
+    .await?;
     sessions::record_use(&txn, &session.id, now).await?;
     txn.commit().await?;
     Ok(response)
+}
+
+/// RFC 6749 §6: the refresh token must have been issued to the caller. A
+/// session bound to a registered client needs that client to authenticate
+/// (a public one by its `client_id`); an unregistered binding only needs
+/// the caller not to claim another id.
+async fn check_client(ctx: &GrantContext<'_>, bound: Option<&str>) -> Result<(), OAuthError> {
+    let Some(bound) = bound else {
+        return Ok(());
+    };
+    match (ctx.client, ctx.client_id) {
+        (Some(client), _) if client.client_id == bound => Ok(()),
+        (_, Some(given)) if given != bound => Err(OAuthError::invalid_grant(
+            "the refresh token was issued to another client",
+        )),
+        (Some(_), _) => Ok(()),
+        (None, _) => match clients::find(&ctx.state.db, bound).await? {
+            Some(_) => Err(OAuthError::invalid_client(
+                "the refresh token belongs to a registered client: authenticate as it",
+            )),
+            None => Ok(()),
+        },
+    }
 }
 
 fn unusable() -> OAuthError {

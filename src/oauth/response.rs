@@ -9,7 +9,7 @@ use super::OAuthError;
 use crate::auth::refresh;
 use crate::clock;
 use crate::domain::ScopeSet;
-use crate::entities::{refresh_token, session, user};
+use crate::entities::{client, refresh_token, session, user};
 use crate::error::AppError;
 use crate::state::AppState;
 
@@ -18,7 +18,9 @@ pub struct TokenResponse {
     pub access_token: String,
     pub token_type: &'static str,
     pub expires_in: i64,
-    pub refresh_token: String,
+    /// None for `client_credentials` (RFC 6749 §4.4.3).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<String>,
     #[serde(skip_serializing_if = "String::is_empty")]
     pub scope: String,
 }
@@ -39,8 +41,9 @@ impl TokenResponse {
     }
 }
 
-/// Signs an access token with `access_scope` and stores a new refresh token
-/// carrying `refresh_scope`, both for `session`.
+/// Signs an access token with `access_scope` that lives `access_ttl`
+/// seconds and stores a new refresh token carrying `refresh_scope`, both
+/// for `session`.
 pub async fn issue_token_pair(
     state: &AppState,
     db: &impl ConnectionTrait,
@@ -48,15 +51,17 @@ pub async fn issue_token_pair(
     session: &session::Model,
     access_scope: &ScopeSet,
     refresh_scope: &ScopeSet,
+    access_ttl: i64,
 ) -> Result<TokenResponse, OAuthError> {
     let access_token = state
         .jwt
         .issue(
             &user.id,
-            &user.username,
+            Some(&user.username),
             &session.id,
             access_scope,
             session.client_id.as_deref(),
+            access_ttl,
         )
         .map_err(|e| OAuthError::from(AppError::Internal(e)))?;
     let (refresh_value, refresh_hash) = refresh::generate();
@@ -73,8 +78,37 @@ pub async fn issue_token_pair(
     Ok(TokenResponse {
         access_token,
         token_type: "Bearer",
-        expires_in: state.jwt.ttl(),
-        refresh_token: refresh_value,
+        expires_in: access_ttl,
+        refresh_token: Some(refresh_value),
         scope: access_scope.to_string(),
+    })
+}
+
+/// A client's own access token (RFC 6749 §4.4.3): `sub` and `client_id`
+/// are the client's id, no `username`, no refresh token; its `sid` is the
+/// client's generation, so disabling or deleting the client ends it.
+pub fn issue_client_token(
+    state: &AppState,
+    client: &client::Model,
+    scope: &ScopeSet,
+    ttl: i64,
+) -> Result<TokenResponse, OAuthError> {
+    let access_token = state
+        .jwt
+        .issue(
+            &client.client_id,
+            None,
+            &client.generation,
+            scope,
+            Some(&client.client_id),
+            ttl,
+        )
+        .map_err(|e| OAuthError::from(AppError::Internal(e)))?;
+    Ok(TokenResponse {
+        access_token,
+        token_type: "Bearer",
+        expires_in: ttl,
+        refresh_token: None,
+        scope: scope.to_string(),
     })
 }

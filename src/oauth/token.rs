@@ -1,9 +1,11 @@
 //! `POST /token` (RFC 6749 §3.2): rate limit, strict body parsing, client
-//! identification, then one grant handler per `grant_type`.
+//! authentication (§2.3), then one grant handler per `grant_type`.
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::params::FormParams;
-use super::{client, password, refresh_token, OAuthError};
+use super::{client, client_credentials, password, refresh_token, OAuthError};
+use crate::clients::authenticate::Caller;
+use crate::domain::ScopeSet;
 use crate::net::client_ip;
 use crate::state::AppState;
 
@@ -22,22 +24,36 @@ pub async fn post_token(
     }
     let params = FormParams::from_request(&req, &body)?;
     // Before any grant opens a transaction: reading the keys needs a
-    // connection of its own (SPEC §8, keys reloaded while serving).
+    // connection of its own (keys are reloaded while serving).
     state.jwt.refresh(&state.db).await;
-    let client_id = client::identify(&req, &params)?;
+    let grant_type = params.required("grant_type")?;
+    let caller = client::authenticate(
+        &state,
+        &req,
+        &params,
+        state.settings.allow_unregistered_clients,
+    )
+    .await?;
     let ip = ip.map(|ip| ip.to_string());
     let context = GrantContext {
         state: &state,
         params: &params,
-        client_id: client_id.as_deref(),
+        client_id: caller.client_id(),
+        client: caller.registered(),
         ip: ip.as_deref(),
     };
-    let response = match params.required("grant_type")? {
-        "password" => password::grant(&context).await?,
-        "refresh_token" => refresh_token::grant(&context).await?,
+    let response = match grant_type {
+        "password" | "refresh_token" | "client_credentials" => {
+            context.require_grant(grant_type)?;
+            match grant_type {
+                "password" => password::grant(&context).await?,
+                "refresh_token" => refresh_token::grant(&context).await?,
+                _ => client_credentials::grant(&context, &caller)?,
+            }
+        }
         other => {
             return Err(OAuthError::unsupported_grant_type(format!(
-                "grant_type {} is not supported; use password or refresh_token",
+                "grant_type {} is not supported; use password, refresh_token or client_credentials",
                 printable(other)
             )))
         }
@@ -49,8 +65,72 @@ pub async fn post_token(
 pub struct GrantContext<'a> {
     pub state: &'a AppState,
     pub params: &'a FormParams,
+    /// The client's id as given, registered or not.
     pub client_id: Option<&'a str>,
+    /// The registered client that authenticated, if any.
+    pub client: Option<&'a crate::entities::client::Model>,
     pub ip: Option<&'a str>,
+}
+
+impl GrantContext<'_> {
+    /// RFC 6749 §5.2 `unauthorized_client`: a registered client may use only
+    /// the grants it is registered for.
+    fn require_grant(&self, grant_type: &str) -> Result<(), OAuthError> {
+        match self.client {
+            Some(client) if !client.has_grant(grant_type) => {
+                Err(OAuthError::unauthorized_client(format!(
+                    "the client {} is not registered for the {grant_type} grant",
+                    client.client_id
+                )))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// The most a token for this client may carry: `user_scopes`, within
+    /// the client's registered scopes when it is registered.
+    pub fn scope_ceiling(&self, user_scopes: &ScopeSet) -> ScopeSet {
+        match self.client {
+            Some(client) => user_scopes.intersection(&client.scope_set()),
+            None => user_scopes.clone(),
+        }
+    }
+
+    /// `invalid_scope` for a requested scope beyond the client's
+    /// registration (SPEC-facing docs: docs/clients.md).
+    pub fn check_client_scope(&self, requested: &ScopeSet) -> Result<(), OAuthError> {
+        match self.client {
+            Some(client) if !requested.is_subset(&client.scope_set()) => {
+                Err(OAuthError::invalid_scope(format!(
+                    "the requested scope exceeds what the client {} may ask for ({})",
+                    client.client_id,
+                    client.scope_set()
+                )))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Access token lifetime: the client's own, or the server's.
+    pub fn access_ttl(&self) -> i64 {
+        self.client
+            .and_then(|c| c.access_token_ttl)
+            .unwrap_or_else(|| self.state.jwt.ttl())
+    }
+
+    /// Refresh token (and session) lifetime: the client's own, or the server's.
+    pub fn refresh_ttl(&self) -> i64 {
+        self.client
+            .and_then(|c| c.refresh_token_ttl)
+            .unwrap_or(self.state.settings.refresh_token_ttl)
+    }
+}
+
+/// `client_credentials` needs a registered client (`Caller::Registered`).
+pub fn registered(caller: &Caller) -> Result<&crate::entities::client::Model, OAuthError> {
+    caller.registered().ok_or_else(|| {
+        OAuthError::invalid_client("this grant needs a registered client that authenticates")
+    })
 }
 
 /// Echoes a client-supplied value in an error message only in a safe,

@@ -17,6 +17,8 @@ use crate::error::AppError;
 pub struct Actor {
     pub username: String,
     pub ip: Option<String>,
+    /// Set when a client acts with its own `client_credentials` token.
+    pub client_id: Option<String>,
 }
 
 impl Actor {
@@ -24,15 +26,31 @@ impl Actor {
         Self {
             username: username.to_owned(),
             ip: ip.map(|ip| ip.to_string()),
+            client_id: None,
         }
     }
 
-    async fn record(&self, db: &DatabaseConnection, kind: AuditKind, subject: &str, detail: &str) {
+    /// A client acting on its own behalf (RFC 6749 §4.4): the audit log
+    /// names it as the actor and as the client.
+    pub fn client(client_id: &str, ip: Option<IpAddr>) -> Self {
+        Self {
+            client_id: Some(client_id.to_owned()),
+            ..Self::new(client_id, ip)
+        }
+    }
+
+    pub(crate) async fn record(
+        &self,
+        db: &DatabaseConnection,
+        kind: AuditKind,
+        subject: &str,
+        detail: &str,
+    ) {
         let event = Event {
             actor: Some(&self.username),
             subject: Some(subject),
             ip: self.ip.as_deref(),
-            client_id: None,
+            client_id: self.client_id.as_deref(),
             detail,
         };
         audit::record(db, kind, event).await;

@@ -229,3 +229,54 @@ fn assert_invalid_grant<T: std::fmt::Debug>(
         other => panic!("expected the server's invalid_grant, got {other:?}"),
     }
 }
+
+/// RFC 6749 §4.4 through the crate, once per client authentication method
+/// valet advertises for a confidential client.
+#[tokio::test]
+async fn the_oauth2_crate_gets_client_credentials_tokens_with_each_auth_method() {
+    let (app, metadata) = discover().await;
+    let methods = metadata["token_endpoint_auth_methods_supported"].clone();
+    let secret = crate::client_support::register_backend(&app, "orders~api", &["users:read"]).await;
+    let http = transport(&app, None);
+    for (auth_type, advertised) in [
+        (oauth2::AuthType::BasicAuth, "client_secret_basic"),
+        (oauth2::AuthType::RequestBody, "client_secret_post"),
+    ] {
+        assert!(
+            methods.as_array().unwrap().contains(&advertised.into()),
+            "{methods}"
+        );
+        let client = BasicClient::new(ClientId::new("orders~api".into()))
+            .set_client_secret(ClientSecret::new(secret.clone()))
+            .set_auth_type(auth_type.clone())
+            .set_token_uri(TokenUrl::new(endpoint(&metadata, "token_endpoint")).unwrap());
+        let token = client
+            .exchange_client_credentials()
+            .add_scope(Scope::new("users:read".into()))
+            .request_async(&http)
+            .await
+            .unwrap_or_else(|e| panic!("{advertised}: {e:?}"));
+        assert_eq!(token.token_type(), &BasicTokenType::Bearer);
+        assert!(token.refresh_token().is_none());
+        let users = app
+            .get_with_token("/api/users", token.access_token().secret())
+            .await;
+        assert_eq!(users.status(), StatusCode::OK, "{advertised}");
+
+        let wrong = BasicClient::new(ClientId::new("orders~api".into()))
+            .set_client_secret(ClientSecret::new("not-the-secret".into()))
+            .set_auth_type(auth_type)
+            .set_token_uri(TokenUrl::new(endpoint(&metadata, "token_endpoint")).unwrap())
+            .exchange_client_credentials()
+            .request_async(&http)
+            .await;
+        match wrong {
+            Err(RequestTokenError::ServerResponse(error)) => assert_eq!(
+                error.error(),
+                &BasicErrorResponseType::InvalidClient,
+                "{error:?}"
+            ),
+            other => panic!("expected invalid_client, got {other:?}"),
+        }
+    }
+}

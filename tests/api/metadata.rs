@@ -31,20 +31,21 @@ async fn metadata_describes_the_server_under_its_issuer() {
     );
     assert_eq!(
         body["grant_types_supported"],
-        json!(["password", "refresh_token"])
+        json!(["password", "refresh_token", "client_credentials"])
     );
     assert_eq!(body["response_types_supported"], json!([]));
+    // Each method is one valet checks (tests/api/clients/authentication.rs).
     assert_eq!(
         body["token_endpoint_auth_methods_supported"],
-        json!(["none", "client_secret_basic"])
+        json!(["client_secret_basic", "client_secret_post", "none"])
     );
     assert_eq!(
         body["revocation_endpoint_auth_methods_supported"],
-        json!(["none", "client_secret_basic"])
+        json!(["client_secret_basic", "client_secret_post", "none"])
     );
     assert_eq!(
         body["introspection_endpoint_auth_methods_supported"],
-        json!(["Bearer"])
+        json!(["client_secret_basic", "client_secret_post", "Bearer"])
     );
     let scopes = body["scopes_supported"].as_array().unwrap();
     for scope in ["admin", "users:read", "users:write", "introspect"] {

@@ -6,6 +6,7 @@ mod helpers;
 
 mod admin;
 mod chrome;
+mod clients;
 mod flows;
 mod screenshots;
 

@@ -2,17 +2,18 @@
 //! The guard has already checked that the caller holds a Bearer token with
 //! scope `introspect` (RFC 7662 §2.1, SPEC §4).
 use actix_web::http::header;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
 use serde::Serialize;
 
 use super::{recognise, Expiry, Presented};
-use crate::auth::sessions;
+use crate::auth::middleware::anonymous_api_response;
 use crate::auth::tokens::AccessClaims;
+use crate::auth::{sessions, ApiCaller};
 use crate::clock;
 use crate::domain::ScopeSet;
 use crate::entities::refresh_token;
 use crate::oauth::params::FormParams;
-use crate::oauth::OAuthError;
+use crate::oauth::{client, OAuthError};
 use crate::state::AppState;
 
 /// RFC 7662 §2.2: the token's metadata. An inactive token is only
@@ -63,6 +64,11 @@ pub async fn post_introspect(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, OAuthError> {
     let params = FormParams::from_request(&req, &body)?;
+    if req.extensions().get::<ApiCaller>().is_none() {
+        if let Some(response) = authorize_client(&state, &req, &params).await? {
+            return Ok(response);
+        }
+    }
     let token = params.required("token")?;
     let hint = params.get("token_type_hint");
     let answer = match recognise(&state, token, hint, Expiry::Enforce).await? {
@@ -76,6 +82,30 @@ pub async fn post_introspect(
         .json(answer))
 }
 
+/// RFC 7662 §2.1: without a Bearer token the caller must be a confidential
+/// client authenticating with its secret (RFC 6749 §2.3.1) whose
+/// registered scopes include `introspect`. `Some` is the refusal to send.
+async fn authorize_client(
+    state: &AppState,
+    req: &HttpRequest,
+    params: &FormParams,
+) -> Result<Option<HttpResponse>, OAuthError> {
+    if client::credentials(req, params)?.is_none() {
+        return Ok(Some(anonymous_api_response()));
+    }
+    let caller = client::authenticate(state, req, params, false).await?;
+    match caller.registered() {
+        Some(c) if c.confidential && c.scope_set().contains("introspect") => Ok(None),
+        Some(c) if c.confidential => Err(OAuthError::insufficient_scope(format!(
+            "the client {} is not registered for the introspect scope",
+            c.client_id
+        ))),
+        _ => Err(OAuthError::invalid_client(
+            "only a confidential client authenticating with its secret may introspect",
+        )),
+    }
+}
+
 /// An access token whose JWT validated: active when its session is live and
 /// belongs to its `sub`. The scope is what the guard would honour: the
 /// token's scope less what was taken from the user since.
@@ -83,6 +113,9 @@ async fn introspect_access(
     state: &AppState,
     claims: AccessClaims,
 ) -> Result<Introspection, OAuthError> {
+    if claims.is_client_token() {
+        return introspect_client_token(state, claims).await;
+    }
     let Some((_, user)) = sessions::find_live(&state.db, &claims.sid)
         .await?
         .filter(|(_, user)| user.id == claims.sub)
@@ -104,6 +137,35 @@ async fn introspect_access(
         iss: Some(claims.iss),
         jti: Some(claims.jti),
         sid: Some(claims.sid),
+    })
+}
+
+/// A client's own token: active while the client exists, is enabled and
+/// is of the token's generation — the guard's test.
+async fn introspect_client_token(
+    state: &AppState,
+    claims: AccessClaims,
+) -> Result<Introspection, OAuthError> {
+    let Some(client) = crate::clients::find(&state.db, &claims.sub)
+        .await?
+        .filter(|c| !c.disabled && c.generation == claims.sid)
+    else {
+        return Ok(Introspection::inactive());
+    };
+    let scope = ScopeSet::from_stored(&claims.scope).intersection(&client.scope_set());
+    Ok(Introspection {
+        active: true,
+        scope: Some(scope.to_string()),
+        client_id: claims.client_id,
+        token_type: Some("Bearer"),
+        exp: Some(claims.exp),
+        iat: Some(claims.iat),
+        nbf: Some(claims.nbf),
+        sub: Some(claims.sub),
+        aud: Some(claims.aud),
+        iss: Some(claims.iss),
+        jti: Some(claims.jti),
+        ..Introspection::default()
     })
 }
 

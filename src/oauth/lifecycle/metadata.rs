@@ -22,36 +22,40 @@ pub struct ServerMetadata {
     pub token_endpoint: String,
     pub revocation_endpoint: String,
     pub introspection_endpoint: String,
-    /// The JWK Set of the keys that sign access tokens (SPEC §8).
+    /// The JWK Set of the keys that sign access tokens (RFC 8414 §2).
     pub jwks_uri: String,
-    pub grant_types_supported: [&'static str; 2],
+    pub grant_types_supported: [&'static str; 3],
     pub response_types_supported: [&'static str; 0],
     pub scopes_supported: Vec<&'static str>,
-    /// Every client is public (SPEC §3): `none`, or HTTP Basic with an
-    /// empty secret as some client libraries send it.
-    pub token_endpoint_auth_methods_supported: [&'static str; 2],
-    pub revocation_endpoint_auth_methods_supported: [&'static str; 2],
-    /// RFC 8414 §2 allows an access token type here: the caller sends a
-    /// Bearer token with scope `introspect`.
-    pub introspection_endpoint_auth_methods_supported: [&'static str; 1],
+    /// RFC 6749 §2.3.1: a confidential client's secret by HTTP Basic or in
+    /// the body; `none` for a public client naming itself by `client_id`.
+    pub token_endpoint_auth_methods_supported: [&'static str; 3],
+    pub revocation_endpoint_auth_methods_supported: [&'static str; 3],
+    /// A confidential client's secret, or (RFC 8414 §2 allows an access
+    /// token type here) a Bearer token holding scope `introspect`.
+    pub introspection_endpoint_auth_methods_supported: [&'static str; 3],
 }
 
 impl ServerMetadata {
     pub fn for_issuer(issuer: &str) -> Self {
         let url = |path: &str| format!("{issuer}{path}");
-        let client_auth = ["none", "client_secret_basic"];
+        let client_auth = ["client_secret_basic", "client_secret_post", "none"];
         Self {
             issuer: issuer.to_owned(),
             token_endpoint: url("/token"),
             revocation_endpoint: url("/revoke"),
             introspection_endpoint: url("/introspect"),
             jwks_uri: url(super::jwks::JWKS_PATH),
-            grant_types_supported: ["password", "refresh_token"],
+            grant_types_supported: ["password", "refresh_token", "client_credentials"],
             response_types_supported: [],
             scopes_supported: builtin_scopes(),
             token_endpoint_auth_methods_supported: client_auth,
             revocation_endpoint_auth_methods_supported: client_auth,
-            introspection_endpoint_auth_methods_supported: ["Bearer"],
+            introspection_endpoint_auth_methods_supported: [
+                "client_secret_basic",
+                "client_secret_post",
+                "Bearer",
+            ],
         }
     }
 }

@@ -8,11 +8,13 @@ use sea_orm::EntityTrait;
 use super::{recognise, Expiry, Presented};
 use crate::audit::{self, AuditKind, Event};
 use crate::auth::sessions;
+use crate::clients::{self, authenticate::Caller};
 use crate::entities::prelude::{Session, User};
 use crate::net::client_ip;
 use crate::oauth::params::FormParams;
 use crate::oauth::{client, OAuthError};
 use crate::state::AppState;
+use crate::users::admin::Actor;
 
 /// RFC 7009 §2.1: `token` and an optional `token_type_hint`, the client
 /// identified as at the token endpoint. §2.2: 200 with an empty body for
@@ -24,22 +26,46 @@ pub async fn post_revoke(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, OAuthError> {
     let params = FormParams::from_request(&req, &body)?;
-    let client_id = client::identify(&req, &params)?;
     let token = params.required("token")?;
+    // RFC 7009 §2.1: a confidential client authenticates; others name
+    // themselves or not.
+    let caller = client::authenticate(&state, &req, &params, true).await?;
     let hint = params.get("token_type_hint");
 
     let session_id = match recognise(&state, token, hint, Expiry::Ignore).await? {
+        Some(Presented::Access(claims)) if claims.is_client_token() => {
+            end_client_tokens(&state, &caller, &claims.sub, &req).await?;
+            None
+        }
         Some(Presented::Access(claims)) => Some(claims.sid),
         Some(Presented::Refresh(row)) => Some(row.session_id),
         None => None,
     };
     if let Some(session_id) = session_id {
-        end_session(&state, &session_id, client_id.as_deref(), &req).await?;
+        end_session(&state, &session_id, &caller, &req).await?;
     }
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .insert_header((header::PRAGMA, "no-cache"))
         .finish())
+}
+
+/// A client's own token can only be revoked by that client, and ends every
+/// token it got through `client_credentials`: they share its generation.
+async fn end_client_tokens(
+    state: &AppState,
+    caller: &Caller,
+    client_id: &str,
+    req: &HttpRequest,
+) -> Result<(), OAuthError> {
+    let Some(client) = caller.registered().filter(|c| c.client_id == client_id) else {
+        return Err(OAuthError::invalid_grant(
+            "the token was issued to another client",
+        ));
+    };
+    let ip = client_ip(req, &state.settings);
+    clients::end_own_tokens(&state.db, &Actor::client(&client.client_id, ip), client).await?;
+    Ok(())
 }
 
 /// Revokes the session a presented token belongs to. RFC 7009 §2.1: a
@@ -49,9 +75,10 @@ pub async fn post_revoke(
 async fn end_session(
     state: &AppState,
     session_id: &str,
-    client_id: Option<&str>,
+    caller: &Caller,
     req: &HttpRequest,
 ) -> Result<(), OAuthError> {
+    let client_id = caller.client_id();
     let Some((session, user)) = Session::find_by_id(session_id)
         .find_also_related(User)
         .one(&state.db)
@@ -64,6 +91,16 @@ async fn end_session(
         if bound != given {
             return Err(OAuthError::invalid_grant(
                 "the token was issued to another client",
+            ));
+        }
+    }
+    if let (Some(bound), None) = (session.client_id.as_deref(), caller.registered()) {
+        let confidential = clients::find(&state.db, bound)
+            .await?
+            .is_some_and(|c| c.confidential);
+        if confidential {
+            return Err(OAuthError::invalid_client(
+                "the token belongs to a confidential client: authenticate as it",
             ));
         }
     }

@@ -15,6 +15,8 @@ use crate::state::AppState;
 use crate::users::admin::Actor;
 
 mod audit_log;
+mod client_actions;
+mod clients;
 mod create;
 mod user_actions;
 mod user_page;
@@ -36,7 +38,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route("/audit", web::get().to(audit_log::get_audit))
                 .route("/users/{username}", web::get().to(user_page::get_user))
                 .route("/users/{username}", web::post().to(user_page::post_profile))
-                .configure(user_actions::configure),
+                .configure(user_actions::configure)
+                .configure(clients::configure)
+                .configure(client_actions::configure),
         );
 }
 

@@ -4,7 +4,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 
 use super::{actor, json};
-use crate::auth::Principal;
+use crate::auth::ApiCaller;
 use crate::error::AppError;
 use crate::routes::me::UserView;
 use crate::state::AppState;
@@ -59,7 +59,7 @@ pub struct CreateUser {
 /// message per bad field.
 pub async fn post_user(
     req: HttpRequest,
-    principal: Principal,
+    principal: ApiCaller,
     body: web::Json<CreateUser>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {

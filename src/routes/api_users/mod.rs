@@ -6,7 +6,7 @@ use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Serialize;
 
-use crate::auth::{Guard, Principal};
+use crate::auth::{ApiCaller, Guard};
 use crate::state::AppState;
 use crate::users::admin::Actor;
 
@@ -15,8 +15,9 @@ mod one;
 mod sessions;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    let read = || Guard::api().require("users:read");
-    let write = || Guard::api().require("users:write");
+    // A client's own token works here too, with the scope (RFC 6749 §4.4).
+    let read = || Guard::api().require("users:read").or_client();
+    let write = || Guard::api().require("users:write").or_client();
     cfg.service(
         web::scope("/api/users")
             .service(
@@ -49,9 +50,6 @@ fn json(status: StatusCode, body: &impl Serialize) -> HttpResponse {
 }
 
 /// The admin making the call, for the audit log.
-fn actor(req: &HttpRequest, principal: &Principal, state: &AppState) -> Actor {
-    Actor::new(
-        &principal.user.username,
-        crate::net::client_ip(req, &state.settings),
-    )
+fn actor(req: &HttpRequest, principal: &ApiCaller, state: &AppState) -> Actor {
+    principal.actor(crate::net::client_ip(req, &state.settings))
 }

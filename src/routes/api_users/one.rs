@@ -6,7 +6,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Deserializer};
 
 use super::{actor, json};
-use crate::auth::Principal;
+use crate::auth::ApiCaller;
 use crate::domain::{Password, ScopeSet};
 use crate::error::AppError;
 use crate::routes::me::UserView;
@@ -48,7 +48,7 @@ where
 /// disable does; the last enabled admin keeps `admin` and stays enabled (409).
 pub async fn patch_user(
     req: HttpRequest,
-    principal: Principal,
+    principal: ApiCaller,
     username: web::Path<String>,
     body: web::Json<PatchUser>,
     state: web::Data<AppState>,
@@ -89,7 +89,7 @@ fn parse_patch(body: PatchUser) -> Result<UserUpdate, AppError> {
 /// SPEC §4: 204; the user's sessions and tokens go with them.
 pub async fn delete_user(
     req: HttpRequest,
-    principal: Principal,
+    principal: ApiCaller,
     username: web::Path<String>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {

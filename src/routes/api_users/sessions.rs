@@ -6,7 +6,7 @@ use serde::Serialize;
 use serde_json::json as json_value;
 
 use super::{actor, json};
-use crate::auth::Principal;
+use crate::auth::ApiCaller;
 use crate::entities::session;
 use crate::error::AppError;
 use crate::state::AppState;
@@ -55,7 +55,7 @@ pub async fn get_sessions(
 /// issued to them stops working at the next request.
 pub async fn post_sign_out(
     req: HttpRequest,
-    principal: Principal,
+    principal: ApiCaller,
     username: web::Path<String>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {

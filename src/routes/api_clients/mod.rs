@@ -1,0 +1,232 @@
+//! Registered clients as a JSON API (`/api/clients…`, RFC 6749 §2): scope
+//! `admin` on every route, a Bearer token for changes (the guard refuses
+//! the cookie on them), a client's own token accepted with that scope. The
+//! rules live in [`crate::clients`].
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::auth::{ApiCaller, Guard};
+use crate::clients::{self, ClientInput};
+use crate::entities::client;
+use crate::error::AppError;
+use crate::state::AppState;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    let admin = || Guard::api().require("admin").or_client();
+    cfg.service(
+        web::scope("/api/clients")
+            .wrap(admin())
+            .service(
+                web::resource("")
+                    .route(web::get().to(get_clients))
+                    .route(web::post().to(post_client)),
+            )
+            .service(
+                web::resource("/{client_id}")
+                    .route(web::get().to(get_client))
+                    .route(web::patch().to(patch_client))
+                    .route(web::delete().to(delete_client)),
+            )
+            .service(web::resource("/{client_id}/secret").route(web::post().to(post_secret))),
+    );
+}
+
+/// A client as the API shows it: never its secret or hash.
+#[derive(Serialize)]
+pub struct ClientView {
+    client_id: String,
+    name: String,
+    #[serde(rename = "type")]
+    client_type: &'static str,
+    grant_types: Vec<String>,
+    scopes: Vec<String>,
+    redirect_uris: Vec<String>,
+    post_logout_redirect_uris: Vec<String>,
+    first_party: bool,
+    access_token_ttl: Option<i64>,
+    refresh_token_ttl: Option<i64>,
+    disabled: bool,
+    created_at: i64,
+    /// Only in the answer that made it (creation).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    client_secret: Option<String>,
+}
+
+impl From<&client::Model> for ClientView {
+    fn from(c: &client::Model) -> Self {
+        Self {
+            client_id: c.client_id.clone(),
+            name: c.name.clone(),
+            client_type: c.client_type(),
+            grant_types: c.grant_list(),
+            scopes: c.scope_set().to_vec(),
+            redirect_uris: c.redirect_uri_list(),
+            post_logout_redirect_uris: c.post_logout_redirect_uri_list(),
+            first_party: c.first_party,
+            access_token_ttl: c.access_token_ttl,
+            refresh_token_ttl: c.refresh_token_ttl,
+            disabled: c.disabled,
+            created_at: c.created_at,
+            client_secret: None,
+        }
+    }
+}
+
+/// The body of `POST` and `PATCH`: every field optional here; the service
+/// says which are required. `null` for a lifetime means the server default.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClientBody {
+    client_id: Option<String>,
+    name: Option<String>,
+    #[serde(rename = "type")]
+    client_type: Option<String>,
+    grant_types: Option<Vec<String>>,
+    scopes: Option<Vec<String>>,
+    redirect_uris: Option<Vec<String>>,
+    post_logout_redirect_uris: Option<Vec<String>>,
+    first_party: Option<bool>,
+    #[serde(default, deserialize_with = "present")]
+    access_token_ttl: Option<Option<i64>>,
+    #[serde(default, deserialize_with = "present")]
+    refresh_token_ttl: Option<Option<i64>>,
+    disabled: Option<bool>,
+}
+
+impl ClientBody {
+    fn input(&self) -> ClientInput<'_> {
+        ClientInput {
+            client_id: self.client_id.as_deref(),
+            name: self.name.as_deref(),
+            client_type: self.client_type.as_deref(),
+            grant_types: list(&self.grant_types),
+            scopes: list(&self.scopes),
+            redirect_uris: list(&self.redirect_uris),
+            post_logout_redirect_uris: list(&self.post_logout_redirect_uris),
+            first_party: self.first_party,
+            access_token_ttl: self.access_token_ttl,
+            refresh_token_ttl: self.refresh_token_ttl,
+            disabled: self.disabled,
+        }
+    }
+}
+
+fn list(items: &Option<Vec<String>>) -> Option<Vec<&str>> {
+    items
+        .as_ref()
+        .map(|l| l.iter().map(String::as_str).collect())
+}
+
+/// Tells a field sent as `null` (`Some(None)`) from one left out (`None`).
+fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+#[derive(Serialize)]
+struct ClientList {
+    clients: Vec<ClientView>,
+}
+
+#[derive(Serialize)]
+struct NewSecret<'a> {
+    client_id: &'a str,
+    client_secret: &'a str,
+}
+
+/// A JSON answer that must not be cached: it describes clients (and may
+/// carry a secret).
+fn json(status: StatusCode, body: &impl Serialize) -> HttpResponse {
+    HttpResponse::build(status)
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .insert_header((header::PRAGMA, "no-cache"))
+        .json(body)
+}
+
+fn actor(req: &HttpRequest, caller: &ApiCaller, state: &AppState) -> crate::users::admin::Actor {
+    caller.actor(crate::net::client_ip(req, &state.settings))
+}
+
+pub async fn get_clients(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    let clients = clients::list(&state.db).await?;
+    let body = ClientList {
+        clients: clients.iter().map(ClientView::from).collect(),
+    };
+    Ok(json(StatusCode::OK, &body))
+}
+
+/// 201 with the client and, for a confidential one, `client_secret` — the
+/// only time it is shown. 409 on a taken id, 422 on bad fields.
+pub async fn post_client(
+    req: HttpRequest,
+    caller: ApiCaller,
+    body: web::Json<ClientBody>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let new = clients::parse_new_client(body.input())?;
+    let registered = clients::create(&state.db, &actor(&req, &caller, &state), new).await?;
+    let mut view = ClientView::from(&registered.client);
+    view.client_secret = registered.secret.map(|s| s.expose().to_owned());
+    let mut response = json(StatusCode::CREATED, &view);
+    let location = format!("/api/clients/{}", registered.client.client_id);
+    if let Ok(location) = header::HeaderValue::from_str(&location) {
+        response.headers_mut().insert(header::LOCATION, location);
+    }
+    Ok(response)
+}
+
+pub async fn get_client(
+    client_id: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let client = clients::get(&state.db, &client_id).await?;
+    Ok(json(StatusCode::OK, &ClientView::from(&client)))
+}
+
+/// Changes any field but the id and the type; `disabled: true` ends the
+/// client's sessions and tokens.
+pub async fn patch_client(
+    req: HttpRequest,
+    caller: ApiCaller,
+    client_id: web::Path<String>,
+    body: web::Json<ClientBody>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let client = clients::get(&state.db, &client_id).await?;
+    let change = clients::parse_update(&client, body.input())?;
+    let actor = actor(&req, &caller, &state);
+    let updated = clients::update(&state.db, &actor, &client, change).await?;
+    Ok(json(StatusCode::OK, &ClientView::from(&updated)))
+}
+
+/// A new secret, shown once; the old one stops working at once.
+pub async fn post_secret(
+    req: HttpRequest,
+    caller: ApiCaller,
+    client_id: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let client = clients::get(&state.db, &client_id).await?;
+    let actor = actor(&req, &caller, &state);
+    let secret = clients::rotate_secret(&state.db, &actor, &client).await?;
+    let body = NewSecret {
+        client_id: &client.client_id,
+        client_secret: secret.expose(),
+    };
+    Ok(json(StatusCode::OK, &body))
+}
+
+pub async fn delete_client(
+    req: HttpRequest,
+    caller: ApiCaller,
+    client_id: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let client = clients::get(&state.db, &client_id).await?;
+    clients::delete(&state.db, &actor(&req, &caller, &state), &client).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
