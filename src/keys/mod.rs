@@ -22,7 +22,7 @@ pub async fn current(
 ) -> Result<KeySet, StoreError> {
     Ok(KeySet::from_rows(
         store::load_all(db).await?,
-        policy.retire_after,
+        store::retire_after(db, policy).await?,
         now,
         None,
     ))

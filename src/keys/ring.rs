@@ -32,8 +32,9 @@ pub struct KeyPolicy {
     pub publish_seconds: i64,
     /// `VALET_KEY_ROTATION_DAYS` in seconds; `None`: only by hand.
     pub rotation_seconds: Option<i64>,
-    /// The longest token lifetime plus the validation leeway: how long a
-    /// replaced key keeps verifying after its successor starts signing.
+    /// The access token lifetime plus the validation leeway: how long a
+    /// replaced key keeps verifying after its successor starts signing (a
+    /// client's longer lifetime counts too: `store::retire_after`).
     pub retire_after: i64,
 }
 
@@ -318,9 +319,10 @@ impl KeyRing {
     async fn reload(&self, db: &impl ConnectionTrait, starting: bool) -> Result<(), StoreError> {
         let now = self.now();
         let previous = self.keys();
+        let retire_after = store::retire_after(db, &self.policy).await?;
         let mut set = KeySet::from_rows(
             store::load_all(db).await?,
-            self.policy.retire_after,
+            retire_after,
             now,
             Some(&previous),
         );
@@ -336,12 +338,7 @@ impl KeyRing {
                 ),
                 None => log::info!("another instance made the new signing key"),
             }
-            set = KeySet::from_rows(
-                store::load_all(db).await?,
-                self.policy.retire_after,
-                now,
-                Some(&set),
-            );
+            set = KeySet::from_rows(store::load_all(db).await?, retire_after, now, Some(&set));
         }
         match self.set.write() {
             Ok(mut held) => *held = Arc::new(set),

@@ -5,12 +5,14 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    Set, SqlErr,
+    QuerySelect, Set, SqlErr,
 };
 
+use super::jws::LEEWAY_SECONDS;
 use super::material::{generate, Alg, KeyError, KeyMaterial};
-use crate::entities::prelude::SigningKey;
-use crate::entities::signing_key;
+use super::ring::KeyPolicy;
+use crate::entities::prelude::{Client, SigningKey};
+use crate::entities::{client, signing_key};
 
 /// Every key, oldest generation first.
 pub async fn load_all(db: &impl ConnectionTrait) -> Result<Vec<signing_key::Model>, DbErr> {
@@ -18,6 +20,20 @@ pub async fn load_all(db: &impl ConnectionTrait) -> Result<Vec<signing_key::Mode
         .order_by_asc(signing_key::Column::Generation)
         .all(db)
         .await
+}
+
+/// How long a replaced key keeps verifying: the longest access token
+/// lifetime — the setting, or a registered client's own if longer — plus
+/// the validation leeway.
+pub async fn retire_after(db: &impl ConnectionTrait, policy: &KeyPolicy) -> Result<i64, DbErr> {
+    let longest_client_ttl: Option<Option<i64>> = Client::find()
+        .select_only()
+        .column_as(client::Column::AccessTokenTtl.max(), "ttl")
+        .into_tuple()
+        .one(db)
+        .await?;
+    let longest = longest_client_ttl.flatten().unwrap_or(0) + LEEWAY_SECONDS;
+    Ok(policy.retire_after.max(longest))
 }
 
 /// Why a key could not be created or changed.

@@ -126,3 +126,23 @@ async fn a_new_signing_algorithm_takes_effect_at_the_next_start() {
     access_token(&restarted).await;
     assert_eq!(stored_key_count(&app).await, 2);
 }
+
+#[tokio::test]
+async fn a_client_with_longer_lived_tokens_keeps_the_replaced_key_verifying_longer() {
+    let (app, clock) = spawn_app_with_clock(SETTINGS).await;
+    crate::client_support::register(
+        &app,
+        json!({"client_id": "slow-app", "access_token_ttl": 3600}),
+    )
+    .await;
+    let old = kid_of(&access_token(&app).await);
+    rotate(&app, true).await;
+    let mut claims = jwt_claims(&access_token(&app).await);
+    claims["exp"] = json!(now_of(&app) + 86_400);
+    let long_lived = sign_with_stored_key(&app, &old, &old, &claims).await;
+
+    clock.advance(3600 + 5 - 1);
+    assert_accepted(&app, &long_lived).await;
+    clock.advance(1);
+    assert_invalid_token(&app, &long_lived).await;
+}
