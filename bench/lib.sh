@@ -15,9 +15,10 @@ if ! command -v wrk >/dev/null || ! command -v curl >/dev/null || ! command -v j
 fi
 TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
 say "building release"
-cargo build --release --quiet --bin valet --example bcrypt_ceiling || die "build failed"
+cargo build --release --quiet --bin valet --example bcrypt_ceiling --example signing_ceiling || die "build failed"
 VALET=$TARGET_DIR/release/valet
 CEILING=$TARGET_DIR/release/examples/bcrypt_ceiling
+SIGNING_CEILING=$TARGET_DIR/release/examples/signing_ceiling
 
 # --- a fresh valet -----------------------------------------------------------
 WORK=$(mktemp -d)

@@ -127,7 +127,38 @@ MIXED_P99=$P99_MS MIXED_P50=$P50_MS MIXED_RPS=$RPS
 wrk_read token8-mixed
 MIXED_TOKEN_RPS=$RPS
 
+say "signing ceiling (valet's token signing, every core)"
+SIGN_LINE=$("$SIGNING_CEILING" "$PHASE") || die "signing_ceiling failed"
+SIGN_RPS=$(echo "$SIGN_LINE" | sed -n 's/.*signing_ceiling_per_s=\([0-9.]*\).*/\1/p')
+SIGN_ALG=$(echo "$SIGN_LINE" | sed -n 's/.*alg=\([A-Za-z0-9]*\).*/\1/p')
+[[ -n $SIGN_RPS ]] || die "signing_ceiling printed no figure"
+CLIENT_SECRET=$(cd "$WORK" && "$VALET" client add bench-svc --confidential \
+    --grant client_credentials --scope users:read 2>>"$WORK/seed.log") ||
+    die "cannot register the bench client"
+CC_BODY="grant_type=client_credentials&client_id=bench-svc&client_secret=$CLIENT_SECRET"
+cc=$(curl -s -d "$CC_BODY" "http://127.0.0.1:$PORT/token" | jq -r .token_type)
+[[ $cc == Bearer ]] || die "client_credentials gave no token"
+say "POST /token client_credentials, 8 connections"
+wrk_run cc8 8 "$PHASE" /token "$CC_BODY"
+wrk_read cc8
+CC_RPS=$RPS CC_P99=$P99_MS
+
 PEAK_KB=$(awk '/^VmHWM:/ { print $2 }' "/proc/$VALET_PID/status")
+stop_valet
+
+# The metrics middleware's cost (docs/operating.md): /users/me with
+# VALET_METRICS_ADDR set, then without, back to back on fresh processes.
+say "GET /users/me, 64 connections, metrics on"
+VALET_METRICS_ADDR=127.0.0.1:0 start_valet
+wrk_run me64-metrics-on 64 "$PHASE" /users/me
+wrk_read me64-metrics-on
+METRICS_ON_RPS=$RPS
+stop_valet
+say "GET /users/me, 64 connections, metrics off"
+start_valet
+wrk_run me64-metrics-off 64 "$PHASE" /users/me
+wrk_read me64-metrics-off
+METRICS_OFF_RPS=$RPS
 stop_valet
 
 echo "valet benchmark: $(nproc) cores, bcrypt cost $COST, $(date -u +%FT%TZ)"
@@ -145,8 +176,15 @@ figure users_me_16c_under_token_p50 "$MIXED_P50" ms
 figure users_me_16c_under_token_p99 "$MIXED_P99" ms "v <= 20"
 figure users_me_16c_under_token_rps "$MIXED_RPS" req/s
 figure token_8c_under_users_me_rps "$MIXED_TOKEN_RPS" req/s
+figure signing_ceiling_per_s "$SIGN_RPS" "sig/s $SIGN_ALG"
+figure client_credentials_8c_req_per_s "$CC_RPS" req/s
+figure client_credentials_8c_p99 "$CC_P99" ms
+figure client_credentials_vs_signing "$(ratio "$CC_RPS" "$SIGN_RPS")" ratio "v >= 0.8"
 figure peak_rss "$(awk -v k="$PEAK_KB" 'BEGIN { printf "%.1f", k / 1024 }')" MiB "v <= 30"
 figure start_to_ready "$FIRST_READY_MS" ms "v <= 300"
+figure users_me_64c_metrics_on_rps "$METRICS_ON_RPS" req/s
+figure users_me_64c_metrics_off_rps "$METRICS_OFF_RPS" req/s
+figure users_me_metrics_on_vs_off "$(ratio "$METRICS_ON_RPS" "$METRICS_OFF_RPS")" ratio "v >= 0.95"
 
 if ((CHECK && MISSED)); then
     say "a target was missed"

@@ -45,7 +45,7 @@ pub enum Command {
 pub enum UserCommand {
     /// Create a user.
     Add(AddUser),
-    /// Set a user's password (ends all their sessions).
+    /// Set a user's password (ends all their sessions and lifts a lockout).
     SetPassword {
         name: String,
         /// Read the password from the first line of standard input.
@@ -60,6 +60,8 @@ pub enum UserCommand {
     Delete { name: String },
     /// List users, one a line.
     List,
+    /// Lift a user's lockout after too many failed passwords.
+    Unlock { name: String },
 }
 
 #[derive(Args, Debug)]
@@ -156,6 +158,13 @@ pub async fn run_admin_command(settings: &Settings, command: Command) -> Result<
                     user.scope_set()
                 );
             }
+        }
+        UserCommand::Unlock { name } => {
+            let user = users::get_by_username(&conn, &name)
+                .await
+                .map_err(message)?;
+            users::unlock(&conn, &user).await.map_err(message)?;
+            println!("unlocked {name}");
         }
     }
     Ok(())

@@ -63,6 +63,19 @@ pub struct Settings {
     pub key_publish_seconds: i64,
     /// `VALET_UNREGISTERED_CLIENTS`: `true` for `allow` (the default).
     pub allow_unregistered_clients: bool,
+    pub metrics_addr: Option<SocketAddr>,
+    pub log_format: LogFormat,
+    /// Sign-ins allowed to wait for a bcrypt thread (`VALET_SIGNIN_QUEUE`).
+    pub signin_queue: usize,
+}
+
+/// How log lines are written: plain text (the default) or one JSON object
+/// a line (docs/operating.md).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum LogFormat {
+    #[default]
+    Text,
+    Json,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://valet.db?mode=rwc";
@@ -147,6 +160,25 @@ impl Settings {
                 )
             })?,
         };
+        let metrics_addr = match var("VALET_METRICS_ADDR") {
+            None => None,
+            Some(text) => Some(text.trim().parse().map_err(|_| {
+                invalid(
+                    "VALET_METRICS_ADDR",
+                    format!("{text:?} is not an address like 127.0.0.1:9090"),
+                )
+            })?),
+        };
+        let log_format = match var("VALET_LOG_FORMAT").as_deref().map(str::trim) {
+            None | Some("text") => LogFormat::Text,
+            Some("json") => LogFormat::Json,
+            Some(other) => {
+                return Err(invalid(
+                    "VALET_LOG_FORMAT",
+                    format!("{other:?} is neither text nor json"),
+                ))
+            }
+        };
         Ok(Self {
             database_url: Secret::new(database_url),
             db_max_connections,
@@ -182,6 +214,9 @@ impl Settings {
                     ))
                 }
             },
+            metrics_addr,
+            log_format,
+            signin_queue: number(&var, "VALET_SIGNIN_QUEUE", 64usize)?,
         })
     }
 
@@ -283,6 +318,8 @@ mod tests {
             ("VALET_KEY_ROTATION_DAYS", "-1"),
             ("VALET_KEY_PUBLISH_SECONDS", "soon"),
             ("VALET_UNREGISTERED_CLIENTS", "maybe"),
+            ("VALET_METRICS_ADDR", "9090"),
+            ("VALET_LOG_FORMAT", "yaml"),
         ] {
             let err = settings(&[(var, value)]).unwrap_err();
             assert_eq!(err.var, var, "{var}={value}");

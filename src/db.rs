@@ -16,6 +16,8 @@ use crate::entities::{key, prelude::Key};
 /// Opens the pool: SQLite in WAL mode with a busy timeout (a busy database
 /// waits instead of failing), PostgreSQL with the configured pool size.
 pub async fn connect(settings: &Settings) -> Result<DatabaseConnection, DbErr> {
+    create_private_sqlite_file(settings.database_url.expose())
+        .map_err(|e| DbErr::Custom(format!("cannot create the database file: {e}")))?;
     let mut options = ConnectOptions::new(settings.database_url.expose());
     options
         .max_connections(settings.db_max_connections)
@@ -45,6 +47,34 @@ pub async fn connect(settings: &Settings) -> Result<DatabaseConnection, DbErr> {
             }
             other => return other,
         }
+    }
+}
+
+/// A new SQLite database holds password hashes and private keys: it is
+/// created readable by its owner only (0600), and SQLite gives its `-wal`
+/// and `-shm` files the mode of the database file. Only a URL that asks for
+/// creation (`mode=rwc`) gets a file made here; an existing file is left
+/// as it is.
+fn create_private_sqlite_file(url: &str) -> std::io::Result<()> {
+    let Some(rest) = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+    else {
+        return Ok(());
+    };
+    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+    let creates = query.split('&').any(|pair| pair == "mode=rwc");
+    if !creates || path.is_empty() || path.starts_with(':') {
+        return Ok(());
+    }
+    let mut open = std::fs::OpenOptions::new();
+    open.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut open, 0o600);
+    match open.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e),
     }
 }
 

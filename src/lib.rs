@@ -10,6 +10,7 @@ pub mod entities;
 pub mod error;
 pub mod keys;
 pub mod logging;
+pub mod metrics;
 pub mod net;
 pub mod oauth;
 pub mod routes;

@@ -7,12 +7,12 @@ use valet::startup::Application;
 
 #[actix_web::main]
 async fn main() -> ExitCode {
-    valet::logging::init();
     let cli = Cli::parse();
     let settings = match Settings::from_env() {
         Ok(settings) => settings,
         Err(e) => return fail(e),
     };
+    valet::logging::init(settings.log_format);
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => {
             let app = match Application::build(settings).await {
@@ -20,6 +20,9 @@ async fn main() -> ExitCode {
                 Err(e) => return fail(e),
             };
             log::info!("valet listening on port {}", app.port());
+            if let Some(port) = app.metrics_port() {
+                log::info!("valet metrics listening on port {port}");
+            }
             match app.run_until_stopped().await {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => fail(e),

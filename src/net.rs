@@ -6,20 +6,26 @@ use actix_web::HttpRequest;
 use crate::config::Settings;
 
 /// The peer address, or the nearest untrusted address in `X-Forwarded-For`
-/// when the peer is one of `VALET_TRUSTED_PROXIES`.
+/// when the peer is one of `VALET_TRUSTED_PROXIES`. Every `X-Forwarded-For`
+/// line counts, in order, as one comma-separated list (RFC 9110 §5.3): a
+/// proxy that adds its own line instead of appending to the client's must
+/// not let the client's line decide.
 pub fn client_ip(req: &HttpRequest, settings: &Settings) -> Option<IpAddr> {
     let peer = req.peer_addr()?.ip();
     if !settings.trusted_proxies.contains(&peer) {
         return Some(peer);
     }
-    let forwarded = req
-        .headers()
-        .get("x-forwarded-for")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
+    let mut hops: Vec<&str> = Vec::new();
+    for line in req.headers().get_all("x-forwarded-for") {
+        // A line that is not text cannot be read: the walk stops before it.
+        match line.to_str() {
+            Ok(text) => hops.extend(text.split(',').map(str::trim)),
+            Err(_) => hops.clear(),
+        }
+    }
     // Walk from the right: each trusted proxy appended the address it saw.
     let mut candidate = peer;
-    for hop in forwarded.rsplit(',').map(str::trim) {
+    for hop in hops.into_iter().rev() {
         match hop.parse::<IpAddr>() {
             Ok(ip) => {
                 candidate = ip;

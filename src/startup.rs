@@ -14,11 +14,13 @@ use sea_orm::DatabaseConnection;
 
 use crate::auth::password::PasswordHasher;
 use crate::auth::rate_limit::RateLimiter;
+use crate::auth::signin_queue::SigninQueue;
 use crate::auth::tokens::JwtKeys;
 use crate::auth::Guard;
 use crate::clock::{Clock, SystemClock};
 use crate::config::Settings;
 use crate::keys::{KeyPolicy, KeyRing};
+use crate::metrics::Metrics;
 use crate::state::AppState;
 use crate::{db, oauth, routes, users};
 
@@ -26,11 +28,16 @@ use crate::{db, oauth, routes, users};
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 /// Name of the browser session cookie.
 pub const SESSION_COOKIE: &str = "valet_session";
+/// Its name under an https issuer: the `__Host-` prefix makes browsers
+/// accept it only with `Secure`, `Path=/` and no `Domain`, so a sibling
+/// subdomain cannot plant one (RFC 6265bis §4.1.3.2).
+pub const HOST_SESSION_COOKIE: &str = "__Host-valet_session";
 
 pub struct Application {
     port: u16,
     server: Server,
     state: web::Data<AppState>,
+    metrics: Option<(u16, Server)>,
 }
 
 impl Application {
@@ -59,11 +66,23 @@ impl Application {
         let hasher = PasswordHasher::new(settings.bcrypt_cost);
         users::bootstrap_admin(&db, &hasher, &settings).await?;
 
+        let metrics_listener = match settings.metrics_addr {
+            Some(addr) => Some(
+                TcpListener::bind(addr)
+                    .map_err(|e| format!("cannot listen on {addr} (VALET_METRICS_ADDR): {e}"))?,
+            ),
+            None => None,
+        };
         let state = web::Data::new(AppState {
             jwt: JwtKeys::new_with_ring(Arc::new(ring), &settings),
             rate_limiter: RateLimiter::new(settings.rate_limit_per_minute),
+            signin_queue: SigninQueue::new(settings.signin_queue),
             hasher,
             db,
+            metrics: match metrics_listener {
+                Some(_) => Metrics::enabled()?,
+                None => Metrics::disabled(),
+            },
             settings: Arc::new(settings),
         });
         let warm = state.clone();
@@ -79,15 +98,31 @@ impl Application {
         let port = listener.local_addr().map_err(|e| e.to_string())?.port();
         let server = serve(listener, state.clone(), keys.session_key)
             .map_err(|e| format!("cannot start the server: {e}"))?;
+        let metrics = match metrics_listener {
+            Some(listener) => {
+                let port = listener.local_addr().map_err(|e| e.to_string())?.port();
+                let server =
+                    crate::metrics::serve(listener, state.metrics.clone(), state.db.clone())
+                        .map_err(|e| format!("cannot start the metrics server: {e}"))?;
+                Some((port, server))
+            }
+            None => None,
+        };
         Ok(Self {
             port,
             server,
             state,
+            metrics,
         })
     }
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The port of the `VALET_METRICS_ADDR` listener, when there is one.
+    pub fn metrics_port(&self) -> Option<u16> {
+        self.metrics.as_ref().map(|(port, _)| *port)
     }
 
     pub fn db(&self) -> DatabaseConnection {
@@ -96,7 +131,13 @@ impl Application {
 
     /// Serves until SIGINT/SIGTERM, then drains in-flight requests.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        match self.metrics {
+            Some((_, metrics)) => {
+                futures_util::future::try_join(self.server, metrics).await?;
+                Ok(())
+            }
+            None => self.server.await,
+        }
     }
 }
 
@@ -139,7 +180,16 @@ fn serve(
         let https = state.settings.is_https();
         let session =
             SessionMiddleware::builder(CookieSessionStore::default(), session_key.clone())
-                .cookie_name(SESSION_COOKIE.to_owned())
+                .cookie_name(
+                    if https {
+                        HOST_SESSION_COOKIE
+                    } else {
+                        SESSION_COOKIE
+                    }
+                    .to_owned(),
+                )
+                .cookie_path("/".to_owned())
+                .cookie_domain(None)
                 .cookie_secure(https)
                 .cookie_http_only(true)
                 .cookie_same_site(SameSite::Lax)
@@ -158,7 +208,9 @@ fn serve(
                 routes::errors::answer_head_as_get,
             ))
             .wrap(security_headers(https))
-            .wrap(crate::logging::request_logger())
+            .wrap(actix_web::middleware::from_fn(
+                crate::logging::observe_request,
+            ))
     })
     .listen(listener)?
     .shutdown_timeout(30)
@@ -187,7 +239,8 @@ pub fn routes_config(cfg: &mut web::ServiceConfig) {
         .configure(routes::api_users::configure)
         .configure(routes::pages::configure)
         .configure(routes::admin::configure)
-        .configure(routes::api_clients::configure);
+        .configure(routes::api_clients::configure)
+        .configure(routes::api_docs::configure);
 }
 
 /// Body limits (413 above 64 KiB) and JSON errors for bad bodies.

@@ -5,8 +5,10 @@ use sea_orm::DatabaseConnection;
 
 use crate::auth::password::PasswordHasher;
 use crate::auth::rate_limit::RateLimiter;
+use crate::auth::signin_queue::SigninQueue;
 use crate::auth::tokens::JwtKeys;
 use crate::config::Settings;
+use crate::metrics::Metrics;
 
 pub struct AppState {
     pub db: DatabaseConnection,
@@ -14,4 +16,6 @@ pub struct AppState {
     pub jwt: JwtKeys,
     pub hasher: PasswordHasher,
     pub rate_limiter: RateLimiter,
+    pub signin_queue: SigninQueue,
+    pub metrics: Metrics,
 }

@@ -10,6 +10,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 pub mod admin;
+mod delegation;
 mod input;
 mod search;
 mod update;
@@ -108,8 +109,9 @@ pub async fn list_all(db: &DatabaseConnection) -> Result<Vec<user::Model>, AppEr
         .await?)
 }
 
-/// Sets a new password and ends every session of the user except `keep`
-/// (SPEC §4: a password change signs out everywhere else).
+/// Sets a new password, lifts a lockout, and ends every session of the user
+/// except `keep` (a password change signs out everywhere else; see
+/// docs/security.md).
 pub async fn set_password(
     db: &DatabaseConnection,
     hasher: &PasswordHasher,
@@ -121,6 +123,9 @@ pub async fn set_password(
     let txn = db.begin().await?;
     User::update_many()
         .col_expr(user::Column::PasswordHash, Expr::value(hash))
+        .col_expr(user::Column::FailedLogins, Expr::value(0))
+        .col_expr(user::Column::FailedWindowStart, Expr::value(0i64))
+        .col_expr(user::Column::LockedUntil, Expr::value(0i64))
         .col_expr(user::Column::UpdatedAt, Expr::value(clock::now()))
         .filter(user::Column::Id.eq(user.id.as_str()))
         .exec(&txn)
@@ -149,18 +154,17 @@ pub async fn set_disabled(
 /// enabled admin cannot be deleted (`Conflict`).
 pub async fn delete(db: &DatabaseConnection, user: &user::Model) -> Result<(), AppError> {
     let txn = db.begin().await?;
-    if update::is_enabled_admin(user) {
-        update::lock_admins(&txn).await?;
-    }
+    // Decided on the row as it is inside the transaction.
+    let current = update::lock_for_change(&txn, &user.id, true).await?;
     let deleted = User::delete_by_id(user.id.as_str()).exec(&txn).await?;
-    if deleted.rows_affected == 0 {
+    let Some(current) = current.filter(|_| deleted.rows_affected > 0) else {
         txn.rollback().await?;
         return Err(AppError::NotFound(format!(
             "no user named {}",
             user.username
         )));
-    }
-    if update::is_enabled_admin(user) && update::count_enabled_admins(&txn).await? == 0 {
+    };
+    if update::is_enabled_admin(&current) && update::count_enabled_admins(&txn).await? == 0 {
         txn.rollback().await?;
         return Err(update::last_admin_error(user));
     }

@@ -9,8 +9,9 @@ mod m20261122_000003_create_refresh_tokens;
 mod m20261122_000004_create_keys;
 mod m20261122_000005_create_audit_events;
 mod m20261123_000001_user_search_indexes;
-mod m20261124_000001_create_clients;
 mod m20261128_000001_create_signing_keys;
+mod m20261128_000002_create_clients;
+mod m20261128_000003_create_signin_attempts;
 
 pub struct Migrator;
 
@@ -24,8 +25,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000004_create_keys::Migration),
             Box::new(m20261122_000005_create_audit_events::Migration),
             Box::new(m20261123_000001_user_search_indexes::Migration),
-            Box::new(m20261124_000001_create_clients::Migration),
             Box::new(m20261128_000001_create_signing_keys::Migration),
+            Box::new(m20261128_000002_create_clients::Migration),
+            Box::new(m20261128_000003_create_signin_attempts::Migration),
         ]
     }
 }

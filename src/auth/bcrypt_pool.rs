@@ -7,6 +7,7 @@
 //! stays fast (issue 8); on an otherwise idle machine bcrypt still has every
 //! core to itself, so sign-in throughput is unchanged.
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -18,6 +19,14 @@ use crate::error::AppError;
 pub const BCRYPT_NICE: i32 = 10;
 
 type Job = Box<dyn FnOnce() + Send>;
+
+/// Jobs handed to the pool that no thread has picked up yet.
+static WAITING: AtomicUsize = AtomicUsize::new(0);
+
+/// How many password checks and hashes wait for a bcrypt thread now.
+pub fn queue_depth() -> usize {
+    WAITING.load(Ordering::Relaxed)
+}
 
 struct Pool {
     jobs: Sender<Job>,
@@ -31,16 +40,23 @@ pub async fn run<T: Send + 'static>(
 ) -> Result<T, AppError> {
     let (tx, rx) = oneshot::channel();
     let job: Job = Box::new(move || {
+        WAITING.fetch_sub(1, Ordering::Relaxed);
         if !tx.is_closed() {
             let _ = tx.send(work());
         }
     });
-    pool()
-        .jobs
-        .send(job)
-        .map_err(|_| AppError::Internal("the bcrypt threads are gone".into()))?;
+    WAITING.fetch_add(1, Ordering::Relaxed);
+    pool().jobs.send(job).map_err(|_| {
+        WAITING.fetch_sub(1, Ordering::Relaxed);
+        AppError::Internal("the bcrypt threads are gone".into())
+    })?;
     rx.await
         .map_err(|_| AppError::Internal("a bcrypt thread failed".into()))?
+}
+
+/// How many bcrypt threads run: one per core.
+pub fn threads() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get())
 }
 
 fn pool() -> &'static Pool {
@@ -48,8 +64,7 @@ fn pool() -> &'static Pool {
     POOL.get_or_init(|| {
         let (jobs, queue) = mpsc::channel::<Job>();
         let queue = Arc::new(Mutex::new(queue));
-        let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
-        for i in 0..threads {
+        for i in 0..threads() {
             let queue = Arc::clone(&queue);
             let spawned = std::thread::Builder::new()
                 .name(format!("valet-bcrypt-{i}"))

@@ -10,6 +10,7 @@ pub mod rate_limit;
 pub mod refresh;
 pub mod sessions;
 pub mod signin;
+pub mod signin_queue;
 pub mod tokens;
 
 pub use middleware::Guard;

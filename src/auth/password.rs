@@ -48,6 +48,27 @@ impl PasswordHasher {
         Ok(real && matches)
     }
 
+    /// A new hash of a password just verified against `stored`, when
+    /// `stored` was made at another cost than the configured one, so that
+    /// every account answers in the time of an unknown name.
+    pub async fn rehash_if_needed(
+        &self,
+        password: &str,
+        stored: &str,
+    ) -> Result<Option<String>, AppError> {
+        if hash_cost(stored) == Some(self.cost) {
+            return Ok(None);
+        }
+        let plain = password.to_owned();
+        let cost = self.cost;
+        bcrypt_pool::run(move || {
+            bcrypt::hash(plain, cost)
+                .map(Some)
+                .map_err(|e| AppError::Internal(e.to_string()))
+        })
+        .await
+    }
+
     /// Computes the dummy hash ahead of the first sign-in (called at start-up
     /// without waiting, so start-up stays fast).
     pub async fn warm_up(&self) -> Result<(), AppError> {
@@ -66,5 +87,22 @@ impl PasswordHasher {
                 .await
             })
             .await
+    }
+}
+
+/// The cost of a modular-crypt bcrypt hash (`$2b$12$…`).
+fn hash_cost(hash: &str) -> Option<u32> {
+    hash.split('$').nth(2)?.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::hash_cost;
+
+    #[test]
+    fn reads_the_cost_of_a_bcrypt_hash() {
+        let hash = bcrypt::hash("a-password", 5).unwrap();
+        assert_eq!(hash_cost(&hash), Some(5));
+        assert_eq!(hash_cost("not a hash"), None);
     }
 }

@@ -68,10 +68,11 @@ impl ApiCaller {
     /// The admin-action actor for the audit log: the user, or the client.
     pub fn actor(&self, ip: Option<std::net::IpAddr>) -> crate::users::admin::Actor {
         use crate::users::admin::Actor;
-        match self {
+        let actor = match self {
             Self::User(p) => Actor::new(&p.user.username, ip),
             Self::Client(c) => Actor::client(&c.client.client_id, ip),
-        }
+        };
+        actor.holding(self.scopes().clone())
     }
 }
 

@@ -94,6 +94,9 @@ pub fn spawn(db: DatabaseConnection) {
                 ),
                 Err(e) => log::warn!("could not purge expired sessions: {e}"),
             }
+            if let Err(e) = super::rate_limit::purge_old(&db).await {
+                log::warn!("could not purge old sign-in attempts: {e}");
+            }
         }
     });
 }

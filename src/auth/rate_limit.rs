@@ -1,80 +1,127 @@
-//! The per-IP budget for sign-in attempts (SPEC §3): at most N requests to
-//! `POST /token` and `POST /login` together in any rolling minute.
-use std::collections::{HashMap, VecDeque};
+//! The per-IP budget for sign-in attempts (docs/security.md): at most N
+//! requests to `POST /token` and `POST /login` together in any rolling
+//! minute. The budget lives in the database, so every instance on it
+//! shares one; an IPv6 client is counted by its /64, the block one
+//! subscriber usually holds.
 use std::net::IpAddr;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
 
-const WINDOW: Duration = Duration::from_secs(60);
-/// Above this many tracked addresses, idle ones are dropped on the next call.
-const PRUNE_ABOVE: usize = 10_000;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr,
+    EntityTrait, QueryFilter, QueryOrder, Set, Statement, TransactionTrait,
+};
+
+use crate::entities::prelude::SigninAttempt;
+use crate::entities::signin_attempt;
+
+/// The rolling window, in milliseconds.
+const WINDOW_MS: i64 = 60_000;
 
 pub struct RateLimiter {
     per_minute: u32,
-    seen: Mutex<HashMap<IpAddr, VecDeque<Instant>>>,
 }
 
 impl RateLimiter {
     /// `per_minute == 0` turns the limit off.
     pub fn new(per_minute: u32) -> Self {
-        Self {
-            per_minute,
-            seen: Mutex::new(HashMap::new()),
-        }
+        Self { per_minute }
     }
 
-    /// Counts one request from `ip`. `Err(seconds)` when the budget is spent:
-    /// the whole seconds until the oldest request in the window leaves it.
-    pub fn check(&self, ip: IpAddr) -> Result<(), u64> {
+    /// Counts one request from `ip`. `Ok(Err(seconds))` when the budget is
+    /// spent: the whole seconds until the oldest counted request leaves the
+    /// window. Refused requests are not counted. Requests of one client are
+    /// decided one at a time (SQLite's write lock, a PostgreSQL advisory
+    /// lock on the key), so instances racing cannot overspend the budget.
+    pub async fn check(
+        &self,
+        db: &DatabaseConnection,
+        ip: IpAddr,
+    ) -> Result<Result<(), u64>, DbErr> {
         if self.per_minute == 0 {
-            return Ok(());
+            return Ok(Ok(()));
         }
-        let now = Instant::now();
-        let mut seen = self
-            .seen
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if seen.len() > PRUNE_ABOVE {
-            seen.retain(|_, times| times.back().is_some_and(|t| now - *t < WINDOW));
+        let key = budget_key(ip);
+        let now = chrono::Utc::now().timestamp_millis();
+        let txn = db.begin().await?;
+        if txn.get_database_backend() == DbBackend::Postgres {
+            txn.execute_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "SELECT pg_advisory_xact_lock(hashtext($1))",
+                [format!("valet signin budget {key}").into()],
+            ))
+            .await?;
         }
-        let times = seen.entry(ip).or_default();
-        while times.front().is_some_and(|t| now - *t >= WINDOW) {
-            times.pop_front();
+        // A write first: on SQLite it takes the write lock for the rest.
+        SigninAttempt::delete_many()
+            .filter(signin_attempt::Column::IpKey.eq(key.as_str()))
+            .filter(signin_attempt::Column::AtMs.lte(now - WINDOW_MS))
+            .exec(&txn)
+            .await?;
+        let in_window = SigninAttempt::find()
+            .filter(signin_attempt::Column::IpKey.eq(key.as_str()))
+            .order_by_asc(signin_attempt::Column::AtMs)
+            .all(&txn)
+            .await?;
+        if in_window.len() >= self.per_minute as usize {
+            txn.commit().await?;
+            let oldest = in_window.first().map_or(now, |a| a.at_ms);
+            // `now` was taken before waiting for the lock: a request counted
+            // meanwhile may look newer than now.
+            let wait_ms = (oldest + WINDOW_MS - now).clamp(1, WINDOW_MS);
+            return Ok(Err(((wait_ms + 999) / 1000) as u64));
         }
-        if times.len() >= self.per_minute as usize {
-            let oldest = times.front().copied().unwrap_or(now);
-            let wait = WINDOW.saturating_sub(now - oldest);
-            return Err(wait.as_secs() + u64::from(wait.subsec_nanos() > 0));
+        signin_attempt::ActiveModel {
+            ip_key: Set(key),
+            at_ms: Set(now),
+            ..Default::default()
         }
-        times.push_back(now);
-        Ok(())
+        .insert(&txn)
+        .await?;
+        txn.commit().await?;
+        Ok(Ok(()))
+    }
+}
+
+/// Deletes the attempts that left every window (for the periodic purge).
+pub async fn purge_old(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
+    let now = chrono::Utc::now().timestamp_millis();
+    Ok(SigninAttempt::delete_many()
+        .filter(signin_attempt::Column::AtMs.lte(now - WINDOW_MS))
+        .exec(db)
+        .await?
+        .rows_affected)
+}
+
+/// What a budget is kept under: an IPv4 address (an IPv4-mapped IPv6 one
+/// included) as it is, an IPv6 address by its /64.
+fn budget_key(ip: IpAddr) -> String {
+    match ip {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        },
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::RateLimiter;
-    use std::net::IpAddr;
+    use super::budget_key;
 
     #[test]
-    fn refuses_past_the_budget_and_counts_each_ip_alone() {
-        let limiter = RateLimiter::new(3);
-        let a: IpAddr = "10.0.0.1".parse().unwrap();
-        let b: IpAddr = "10.0.0.2".parse().unwrap();
-        for _ in 0..3 {
-            assert!(limiter.check(a).is_ok());
-        }
-        let wait = limiter.check(a).unwrap_err();
-        assert!((1..=60).contains(&wait));
-        assert!(limiter.check(b).is_ok());
-    }
-
-    #[test]
-    fn zero_turns_the_limit_off() {
-        let limiter = RateLimiter::new(0);
-        let a: IpAddr = "10.0.0.1".parse().unwrap();
-        for _ in 0..1000 {
-            assert!(limiter.check(a).is_ok());
-        }
+    fn ipv6_clients_share_a_budget_per_64_and_ipv4_stands_alone() {
+        let a = budget_key("2001:db8:1:2::1".parse().unwrap());
+        let b = budget_key("2001:db8:1:2:ffff:1:2:3".parse().unwrap());
+        let c = budget_key("2001:db8:1:3::1".parse().unwrap());
+        assert_eq!(a, b);
+        assert_ne!(a, c);
+        assert_eq!(a, "2001:db8:1:2::/64");
+        assert_eq!(budget_key("::ffff:10.0.0.1".parse().unwrap()), "10.0.0.1");
+        assert_ne!(
+            budget_key("10.0.0.1".parse().unwrap()),
+            budget_key("10.0.0.2".parse().unwrap())
+        );
     }
 }

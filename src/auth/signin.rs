@@ -1,7 +1,8 @@
 //! Checking a username and password, shared by `POST /token` (password
-//! grant) and `POST /login`, with the brute-force lockout of SPEC §3.
+//! grant) and `POST /login`, with the brute-force lockout (see
+//! docs/security.md): both hold under concurrent requests.
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, TransactionTrait};
 
 use crate::audit::{self, AuditKind, Event};
 use crate::clock;
@@ -23,6 +24,8 @@ pub enum SignInError {
     InvalidCredentials,
     /// The password was right but the account is disabled.
     Disabled,
+    /// Too many sign-ins wait for bcrypt already: refused unchecked.
+    Busy,
     /// The database could not be asked.
     Unavailable(AppError),
 }
@@ -47,13 +50,27 @@ pub struct Attempt<'a> {
     pub client_id: Option<&'a str>,
 }
 
-/// Checks in SPEC §3's order: the password (against a dummy hash for an
-/// unknown name), then the lock, then `disabled`. Every path runs exactly one
-/// bcrypt verification at the configured cost.
+/// A password that bcrypt found right for `user` as it was read. It opens
+/// nothing by itself: [`Verified::confirm`] decides, in the transaction
+/// that opens the session, whether the account is still the one checked.
+pub struct Verified {
+    pub user: user::Model,
+    /// The password hashed again at the configured cost, when the stored
+    /// hash was made at another one.
+    new_hash: Option<String>,
+}
+
+/// Checks in the order of docs/security.md: the password (against a dummy
+/// hash for an unknown name), then the lock, then `disabled`. Every path
+/// runs exactly one bcrypt verification at the stored hash's cost. A wrong
+/// password is counted in the same statement that decides the lock, so of
+/// any number of guesses at once at most [`MAX_FAILURES`] are judged.
 pub async fn check_password(
     state: &AppState,
     attempt: &Attempt<'_>,
-) -> Result<user::Model, SignInError> {
+) -> Result<Verified, SignInError> {
+    // Held until bcrypt (and a rehash) is done.
+    let _place = state.signin_queue.try_admit().ok_or(SignInError::Busy)?;
     let db = &state.db;
     // A name that cannot exist is not looked up (PostgreSQL refuses NUL
     // bytes), but it still costs one bcrypt verification below.
@@ -74,85 +91,166 @@ pub async fn check_password(
             found.as_ref().map(|u| u.password_hash.as_str()),
         )
         .await?;
-    let event = |detail| Event {
-        subject: username.as_ref().map(Username::as_str),
+    let Some(user) = found else {
+        record(state, attempt, AuditKind::SignInFailed, "unknown user").await;
+        return Err(SignInError::InvalidCredentials);
+    };
+    let now = clock::now();
+    if !password_ok {
+        match record_failure(state, &user, now).await? {
+            Failure::AlreadyLocked => {
+                record(state, attempt, AuditKind::SignInFailed, "account locked").await;
+            }
+            Failure::Counted { locked } => {
+                record(state, attempt, AuditKind::SignInFailed, "wrong password").await;
+                if locked {
+                    let detail = "too many failed passwords";
+                    record(state, attempt, AuditKind::AccountLocked, detail).await;
+                }
+            }
+        }
+        return Err(SignInError::InvalidCredentials);
+    }
+    if user.is_locked(now) {
+        record(state, attempt, AuditKind::SignInFailed, "account locked").await;
+        return Err(SignInError::InvalidCredentials);
+    }
+    if user.disabled {
+        record(state, attempt, AuditKind::SignInFailed, "account disabled").await;
+        return Err(SignInError::Disabled);
+    }
+    let new_hash = state
+        .hasher
+        .rehash_if_needed(attempt.password, &user.password_hash)
+        .await?;
+    Ok(Verified { user, new_hash })
+}
+
+impl Verified {
+    /// Begins the transaction that opens the session. Its first statement
+    /// confirms, as one conditional write, that the user still exists with
+    /// the hash that was verified, is enabled and is not locked; it resets
+    /// the failure count and stores a rehash. The write holds the user's row
+    /// until commit, so a password change, disable, lock or delete either
+    /// lands before (and the sign-in is refused) or after (and ends the new
+    /// session). The caller opens the session in the returned transaction
+    /// and commits it.
+    pub async fn confirm(
+        &self,
+        state: &AppState,
+        attempt: &Attempt<'_>,
+    ) -> Result<DatabaseTransaction, SignInError> {
+        let now = clock::now();
+        let user = &self.user;
+        let txn = state.db.begin().await?;
+        let mut write = User::update_many()
+            .col_expr(user::Column::FailedLogins, Expr::value(0))
+            .col_expr(user::Column::FailedWindowStart, Expr::value(0i64))
+            .col_expr(user::Column::LockedUntil, Expr::value(0i64));
+        if let Some(hash) = &self.new_hash {
+            write = write.col_expr(user::Column::PasswordHash, Expr::value(hash.as_str()));
+        }
+        let confirmed = write
+            .filter(user::Column::Id.eq(user.id.as_str()))
+            .filter(user::Column::PasswordHash.eq(user.password_hash.as_str()))
+            .filter(user::Column::Disabled.eq(false))
+            .filter(user::Column::LockedUntil.lte(now))
+            .exec(&txn)
+            .await?;
+        if confirmed.rows_affected == 1 {
+            return Ok(txn);
+        }
+        let current = User::find_by_id(user.id.as_str()).one(&txn).await?;
+        txn.rollback().await?;
+        let (detail, error) = match current {
+            None => (
+                "user deleted during sign-in",
+                SignInError::InvalidCredentials,
+            ),
+            Some(now_stored) if now_stored.password_hash != user.password_hash => (
+                "password changed during sign-in",
+                SignInError::InvalidCredentials,
+            ),
+            Some(now_stored) if now_stored.is_locked(now) => {
+                ("account locked", SignInError::InvalidCredentials)
+            }
+            Some(_) => ("account disabled", SignInError::Disabled),
+        };
+        record(state, attempt, AuditKind::SignInFailed, detail).await;
+        Err(error)
+    }
+}
+
+async fn record(state: &AppState, attempt: &Attempt<'_>, kind: AuditKind, detail: &str) {
+    let subject = Username::parse(attempt.username).ok();
+    let event = Event {
+        subject: subject.as_ref().map(Username::as_str),
         ip: attempt.ip,
         client_id: attempt.client_id,
         detail,
         ..Event::default()
     };
-    let Some(user) = found else {
-        audit::record(db, AuditKind::SignInFailed, event("unknown user")).await;
-        return Err(SignInError::InvalidCredentials);
-    };
-    let now = clock::now();
-    if user.is_locked(now) {
-        audit::record(db, AuditKind::SignInFailed, event("account locked")).await;
-        return Err(SignInError::InvalidCredentials);
+    match kind {
+        AuditKind::SignInFailed => state.metrics.signin_failure(),
+        AuditKind::AccountLocked => state.metrics.lockout(),
+        _ => {}
     }
-    if !password_ok {
-        audit::record(db, AuditKind::SignInFailed, event("wrong password")).await;
-        if record_failure(state, &user, now).await? {
-            audit::record(
-                db,
-                AuditKind::AccountLocked,
-                event("too many failed passwords"),
-            )
-            .await;
-        }
-        return Err(SignInError::InvalidCredentials);
-    }
-    if user.disabled {
-        audit::record(db, AuditKind::SignInFailed, event("account disabled")).await;
-        return Err(SignInError::Disabled);
-    }
-    if user.failed_logins != 0 || user.locked_until != 0 {
-        User::update_many()
-            .col_expr(user::Column::FailedLogins, Expr::value(0))
-            .col_expr(user::Column::FailedWindowStart, Expr::value(0i64))
-            .col_expr(user::Column::LockedUntil, Expr::value(0i64))
-            .filter(user::Column::Id.eq(user.id.as_str()))
-            .exec(db)
-            .await?;
-    }
-    Ok(user)
+    audit::record(&state.db, kind, event).await;
 }
 
-/// Counts a failed password in one atomic update (a window older than
-/// `LOCK_WINDOW` starts over) and locks the account at `MAX_FAILURES`.
-/// Returns whether this failure locked it.
+/// What counting a wrong password did.
+enum Failure {
+    /// The account was locked already: the guess was not judged.
+    AlreadyLocked,
+    /// Counted; `locked` when this failure locked the account.
+    Counted { locked: bool },
+}
+
+/// Counts a wrong password and decides the lock in one conditional update
+/// (a window older than `LOCK_WINDOW` starts over; the `MAX_FAILURES`th
+/// failure locks for `LOCK_WINDOW` and clears the count). An account locked
+/// already is not touched, so the count cannot run past the lock.
 async fn record_failure(
     state: &AppState,
     user: &user::Model,
     now: i64,
-) -> Result<bool, SignInError> {
-    let window_open = Expr::col(user::Column::FailedWindowStart).gt(now - LOCK_WINDOW);
-    User::update_many()
+) -> Result<Failure, SignInError> {
+    let window_open = || Expr::col(user::Column::FailedWindowStart).gt(now - LOCK_WINDOW);
+    let locks_now =
+        || window_open().and(Expr::col(user::Column::FailedLogins).gte(MAX_FAILURES - 1));
+    let counted = User::update_many()
         .col_expr(
             user::Column::FailedLogins,
-            Expr::case(
-                window_open.clone(),
-                Expr::col(user::Column::FailedLogins).add(1),
-            )
-            .finally(1)
-            .into(),
+            Expr::case(locks_now(), 0)
+                .case(window_open(), Expr::col(user::Column::FailedLogins).add(1))
+                .finally(1)
+                .into(),
         )
         .col_expr(
             user::Column::FailedWindowStart,
-            Expr::case(window_open, Expr::col(user::Column::FailedWindowStart))
+            Expr::case(locks_now(), 0i64)
+                .case(window_open(), Expr::col(user::Column::FailedWindowStart))
                 .finally(now)
                 .into(),
         )
+        .col_expr(
+            user::Column::LockedUntil,
+            Expr::case(locks_now(), now + LOCK_WINDOW)
+                .finally(Expr::col(user::Column::LockedUntil))
+                .into(),
+        )
         .filter(user::Column::Id.eq(user.id.as_str()))
+        .filter(user::Column::LockedUntil.lte(now))
         .exec(&state.db)
         .await?;
-    let locked = User::update_many()
-        .col_expr(user::Column::LockedUntil, Expr::value(now + LOCK_WINDOW))
-        .col_expr(user::Column::FailedLogins, Expr::value(0))
-        .col_expr(user::Column::FailedWindowStart, Expr::value(0i64))
-        .filter(user::Column::Id.eq(user.id.as_str()))
-        .filter(user::Column::FailedLogins.gte(MAX_FAILURES))
-        .exec(&state.db)
-        .await?;
-    Ok(locked.rows_affected > 0)
+    if counted.rows_affected == 0 {
+        return Ok(Failure::AlreadyLocked);
+    }
+    // Only the failure that locked wrote `now + LOCK_WINDOW`: every later
+    // one finds the account locked and changes nothing.
+    let locked = User::find_by_id(user.id.as_str())
+        .one(&state.db)
+        .await?
+        .is_some_and(|u| u.locked_until == now + LOCK_WINDOW);
+    Ok(Failure::Counted { locked })
 }

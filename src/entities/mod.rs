@@ -5,5 +5,6 @@ pub mod key;
 pub mod prelude;
 pub mod refresh_token;
 pub mod session;
+pub mod signin_attempt;
 pub mod signing_key;
 pub mod user;

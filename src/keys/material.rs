@@ -92,7 +92,7 @@ pub struct KeyMaterial {
 }
 
 /// The public half as a JWK (RFC 7517 §4, RFC 7518 §6, RFC 8037 §2).
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Jwk {
     pub kty: &'static str,
     #[serde(rename = "use")]

@@ -69,6 +69,19 @@ impl OAuthError {
         }
     }
 
+    /// Too many sign-ins wait for bcrypt (RFC 6749 §5.2 leaves 503 to the
+    /// server; `temporarily_unavailable` is §4.1.2.1's name for it).
+    pub fn temporarily_unavailable(retry_after: u64) -> Self {
+        Self {
+            retry_after: Some(retry_after),
+            ..Self::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "temporarily_unavailable",
+                format!("too many sign-ins are waiting; retry in {retry_after} seconds"),
+            )
+        }
+    }
+
     /// The same answer for an unknown user, a wrong password and a locked
     /// account (SPEC §3), so none of them can be told apart.
     pub fn bad_credentials() -> Self {

@@ -6,6 +6,7 @@ pub mod error;
 #[cfg(test)]
 mod fuzz_tests;
 pub mod lifecycle;
+pub mod openapi;
 pub mod params;
 pub mod password;
 pub mod refresh_token;

@@ -44,19 +44,22 @@ impl FormParams {
             ));
         }
         let mut params = HashMap::new();
+        let mut seen = std::collections::HashSet::new();
         for (name, value) in form_urlencoded::parse(body) {
             if name.contains('\u{FFFD}') || value.contains('\u{FFFD}') {
                 return Err(OAuthError::invalid_request(
                     "a parameter is not valid percent-encoded UTF-8",
                 ));
             }
-            if value.is_empty() {
-                continue;
-            }
-            if params.insert(name.to_string(), value.to_string()).is_some() {
+            // RFC 6749 §3.1: a parameter must not be included more than
+            // once, an empty copy included.
+            if !seen.insert(name.to_string()) {
                 return Err(OAuthError::invalid_request(format!(
                     "the parameter {name} is given more than once"
                 )));
+            }
+            if !value.is_empty() {
+                params.insert(name.to_string(), value.to_string());
             }
         }
         Ok(Self(params))
@@ -89,6 +92,14 @@ mod tests {
         let err = FormParams::parse(b"scope=a&scope=b").unwrap_err();
         assert_eq!(err.error, "invalid_request");
         assert!(err.description.contains("scope"));
+    }
+
+    #[test]
+    fn a_repeated_parameter_with_an_empty_copy_is_an_error() {
+        for body in [&b"grant_type=password&grant_type="[..], b"scope=&scope=a"] {
+            let err = FormParams::parse(body).unwrap_err();
+            assert_eq!(err.error, "invalid_request");
+        }
     }
 
     #[test]

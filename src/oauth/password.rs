@@ -1,12 +1,11 @@
 //! The resource owner password credentials grant (RFC 6749 §4.3).
-use sea_orm::TransactionTrait;
-
 use super::response::{issue_token_pair, TokenResponse};
 use super::token::GrantContext;
 use super::OAuthError;
 use crate::audit::{self, AuditKind, Event};
 use crate::auth::sessions::{self, SessionKind};
 use crate::auth::signin::{check_password, Attempt, SignInError};
+use crate::auth::signin_queue::RETRY_AFTER_SECONDS;
 use crate::clients;
 use crate::domain::ScopeSet;
 
@@ -28,14 +27,8 @@ pub async fn grant(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> 
         ip: ctx.ip,
         client_id: ctx.client_id,
     };
-    let user = match check_password(ctx.state, &attempt).await {
-        Ok(user) => user,
-        Err(SignInError::InvalidCredentials) => return Err(OAuthError::bad_credentials()),
-        Err(SignInError::Disabled) => {
-            return Err(OAuthError::invalid_grant("the account is disabled"))
-        }
-        Err(SignInError::Unavailable(e)) => return Err(e.into()),
-    };
+    let verified = check_password(ctx.state, &attempt).await.map_err(refusal)?;
+    let user = &verified.user;
 
     if let Some(requested) = &requested {
         ctx.check_client_scope(requested)?;
@@ -52,10 +45,10 @@ pub async fn grant(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> 
     };
 
     let state = ctx.state;
-    let txn = state.db.begin().await?;
+    let txn = verified.confirm(state, &attempt).await.map_err(refusal)?;
     let session = sessions::open(
         &txn,
-        &user,
+        user,
         SessionKind::Password,
         ctx.client_id,
         ctx.ip,
@@ -74,7 +67,7 @@ pub async fn grant(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> 
     let response = issue_token_pair(
         state,
         &txn,
-        &user,
+        user,
         &session,
         &scope,
         &scope,
@@ -96,4 +89,16 @@ pub async fn grant(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> 
     )
     .await;
     Ok(response)
+}
+
+/// The token endpoint's answer to a refused sign-in: one `invalid_grant`
+/// for unknown user, wrong password and lock; `disabled` only to a caller
+/// who gave the right password.
+fn refusal(error: SignInError) -> OAuthError {
+    match error {
+        SignInError::InvalidCredentials => OAuthError::bad_credentials(),
+        SignInError::Disabled => OAuthError::invalid_grant("the account is disabled"),
+        SignInError::Busy => OAuthError::temporarily_unavailable(RETRY_AFTER_SECONDS),
+        SignInError::Unavailable(e) => e.into(),
+    }
 }

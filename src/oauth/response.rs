@@ -3,7 +3,7 @@
 use actix_web::http::header;
 use actix_web::HttpResponse;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::OAuthError;
 use crate::auth::refresh;
@@ -13,16 +13,35 @@ use crate::entities::{client, refresh_token, session, user};
 use crate::error::AppError;
 use crate::state::AppState;
 
-#[derive(Serialize)]
+/// RFC 6749 §5.1. Deserialisable so that the example of the OpenAPI
+/// document can be checked against it.
+#[derive(Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(example = json!({
+    "access_token": "eyJhbGciOiJIUzI1NiIsInR5cCI6ImF0K2p3dCJ9.eyJzdWIiOiIuLi4ifQ.c2ln",
+    "token_type": "Bearer",
+    "expires_in": 900,
+    "refresh_token": "Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0Z2FycGx5",
+    "scope": "me users:read"
+}))]
 pub struct TokenResponse {
+    /// A JWT (RFC 9068) to send as `Authorization: Bearer`.
     pub access_token: String,
-    pub token_type: &'static str,
+    pub token_type: TokenType,
+    /// Seconds until the access token expires.
     pub expires_in: i64,
-    /// None for `client_credentials` (RFC 6749 §4.4.3).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Opaque; every use returns a new one and ends this one. None for
+    /// `client_credentials` (RFC 6749 §4.4.3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refresh_token: Option<String>,
-    #[serde(skip_serializing_if = "String::is_empty")]
+    /// The granted scopes, space-separated.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub scope: String,
+}
+
+/// RFC 6750 §6.1.1: the only token type valet issues.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub enum TokenType {
+    Bearer,
 }
 
 impl std::fmt::Debug for TokenResponse {
@@ -77,7 +96,7 @@ pub async fn issue_token_pair(
     .await?;
     Ok(TokenResponse {
         access_token,
-        token_type: "Bearer",
+        token_type: TokenType::Bearer,
         expires_in: access_ttl,
         refresh_token: Some(refresh_value),
         scope: access_scope.to_string(),
@@ -106,7 +125,7 @@ pub fn issue_client_token(
         .map_err(|e| OAuthError::from(AppError::Internal(e)))?;
     Ok(TokenResponse {
         access_token,
-        token_type: "Bearer",
+        token_type: TokenType::Bearer,
         expires_in: ttl,
         refresh_token: None,
         scope: scope.to_string(),

@@ -10,6 +10,26 @@ use crate::net::client_ip;
 use crate::state::AppState;
 
 /// Answers the token endpoint. Other methods get 405 from the router.
+#[utoipa::path(
+    post, path = "/token", tag = "oauth",
+    summary = "Issue tokens: password (RFC 6749 §4.3), refresh (§6), client credentials (§4.4)",
+    request_body(content = super::openapi::TokenRequest,
+                 content_type = "application/x-www-form-urlencoded"),
+    responses(
+        (status = 200, description = "Tokens (RFC 6749 §5.1), `Cache-Control: no-store`",
+         body = super::response::TokenResponse),
+        (status = 400, description = "`invalid_request`, `invalid_grant`, `invalid_scope`, \
+         `unauthorized_client` or `unsupported_grant_type` (RFC 6749 §5.2)",
+         body = super::openapi::OAuthErrorBody),
+        (status = 401, description = "`invalid_client`", body = super::openapi::OAuthErrorBody,
+         headers(("WWW-Authenticate" = String, description = "`Basic realm=\"valet\"`"))),
+        (status = 429, description = "`too_many_requests`", body = super::openapi::OAuthErrorBody,
+         headers(("Retry-After" = u64, description = "Seconds to wait"))),
+        (status = 503, description = "`temporarily_unavailable`",
+         body = super::openapi::OAuthErrorBody),
+    ),
+    security(())
+)]
 pub async fn post_token(
     req: HttpRequest,
     body: web::Bytes,
@@ -19,7 +39,8 @@ pub async fn post_token(
     if let Some(ip) = ip {
         state
             .rate_limiter
-            .check(ip)
+            .check(&state.db, ip)
+            .await?
             .map_err(OAuthError::too_many_requests)?;
     }
     let params = FormParams::from_request(&req, &body)?;
@@ -58,6 +79,7 @@ pub async fn post_token(
             )))
         }
     };
+    state.metrics.token_issued(grant_type);
     Ok(response.into_http())
 }
 
@@ -97,7 +119,7 @@ impl GrantContext<'_> {
     }
 
     /// `invalid_scope` for a requested scope beyond the client's
-    /// registration (SPEC-facing docs: docs/clients.md).
+    /// registration (docs/clients.md).
     pub fn check_client_scope(&self, requested: &ScopeSet) -> Result<(), OAuthError> {
         match self.client {
             Some(client) if !requested.is_subset(&client.scope_set()) => {

@@ -5,7 +5,7 @@ use crate::auth::Principal;
 use crate::entities::user;
 
 /// A user as the API shows it: never the hash or lockout counters.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct UserView {
     pub id: String,
     pub username: String,
@@ -29,6 +29,16 @@ impl From<&user::Model> for UserView {
 }
 
 /// `GET /users/me` (SPEC §4): the signed-in user, for any valid token.
+#[utoipa::path(
+    get, path = "/users/me", tag = "users",
+    summary = "The signed-in user",
+    responses(
+        (status = 200, description = "The user behind the token", body = UserView),
+        (status = 401, description = "No valid Bearer token (RFC 6750 §3.1)",
+         body = crate::routes::api_docs::BearerErrorBody),
+    ),
+    security(("bearer" = []), ("oauth2" = []))
+)]
 pub async fn get_me(principal: Principal) -> HttpResponse {
     HttpResponse::Ok()
         .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))

@@ -1,6 +1,7 @@
 //! HTTP routes other than the OAuth token endpoint, one module per area.
 pub mod admin;
 pub mod api_clients;
+pub mod api_docs;
 pub mod api_users;
 pub mod errors;
 pub mod flash;

@@ -6,28 +6,43 @@ use std::net::IpAddr;
 
 use sea_orm::DatabaseConnection;
 
+use super::delegation::{may_act_on, may_grant};
 use super::{NewUser, UserUpdate};
 use crate::audit::{self, AuditKind, Event};
 use crate::auth::password::PasswordHasher;
+use crate::domain::ScopeSet;
 use crate::entities::user;
 use crate::error::AppError;
 
-/// Who performs an admin action, for the audit log.
+/// Who performs an admin action, from where, holding which scopes: the
+/// scopes decide what it may do (see [`super::delegation`]), the rest goes
+/// to the audit log.
 #[derive(Clone, Debug)]
 pub struct Actor {
     pub username: String,
     pub ip: Option<String>,
     /// Set when a client acts with its own `client_credentials` token.
     pub client_id: Option<String>,
+    /// The scopes granted to the request (a narrowed token holds fewer
+    /// than its user).
+    pub scopes: ScopeSet,
 }
 
 impl Actor {
+    /// An actor holding no scope until [`Actor::holding`] says which: it
+    /// may grant nothing and act on no admin.
     pub fn new(username: &str, ip: Option<IpAddr>) -> Self {
         Self {
             username: username.to_owned(),
             ip: ip.map(|ip| ip.to_string()),
             client_id: None,
+            scopes: ScopeSet::default(),
         }
+    }
+
+    /// The scopes granted to the request the actor makes.
+    pub fn holding(self, scopes: ScopeSet) -> Self {
+        Self { scopes, ..self }
     }
 
     /// A client acting on its own behalf (RFC 6749 §4.4): the audit log
@@ -63,6 +78,7 @@ pub async fn create_user(
     actor: &Actor,
     new: NewUser,
 ) -> Result<user::Model, AppError> {
+    may_grant(&actor.scopes, &ScopeSet::default(), &new.scopes)?;
     let detail = format!(
         "scopes: {}{}",
         describe_scopes(&new.scopes.to_string()),
@@ -84,6 +100,10 @@ pub async fn update_user(
     user: &user::Model,
     changes: UserUpdate,
 ) -> Result<user::Model, AppError> {
+    may_act_on(&actor.scopes, user)?;
+    if let Some(scopes) = &changes.scopes {
+        may_grant(&actor.scopes, &user.scope_set(), scopes)?;
+    }
     let profile = profile_detail(user, &changes);
     let disabled = changes.disabled.filter(|d| *d != user.disabled);
     let password = changes.password.is_some();
@@ -122,6 +142,7 @@ pub async fn delete_user(
     actor: &Actor,
     user: &user::Model,
 ) -> Result<(), AppError> {
+    may_act_on(&actor.scopes, user)?;
     super::delete(db, user).await?;
     actor
         .record(db, AuditKind::UserDeleted, &user.username, "deleted")
@@ -134,6 +155,7 @@ pub async fn unlock_user(
     actor: &Actor,
     user: &user::Model,
 ) -> Result<(), AppError> {
+    may_act_on(&actor.scopes, user)?;
     super::unlock(db, user).await?;
     actor
         .record(
@@ -152,6 +174,7 @@ pub async fn sign_out_everywhere(
     actor: &Actor,
     user: &user::Model,
 ) -> Result<u64, AppError> {
+    may_act_on(&actor.scopes, user)?;
     let ended = super::sign_out_everywhere(db, user).await?;
     let detail = format!("signed out everywhere ({ended} sessions ended)");
     actor
@@ -166,6 +189,7 @@ pub async fn end_session(
     user: &user::Model,
     session_id: &str,
 ) -> Result<(), AppError> {
+    may_act_on(&actor.scopes, user)?;
     super::end_session(db, user, session_id).await?;
     // The id's first block is enough to tell sessions apart in the log.
     let short: String = session_id.chars().take(8).collect();

@@ -3,8 +3,9 @@
 //! every session, and the last enabled admin can neither be disabled nor
 //! lose the `admin` scope.
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr,
-    EntityTrait, IntoActiveModel, QueryFilter, QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend,
+    DbErr, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set,
+    TransactionTrait,
 };
 
 use crate::auth::password::PasswordHasher;
@@ -61,12 +62,11 @@ pub(super) async fn apply(
         (Some(_), None) => return Err(AppError::Internal("a password without a hasher".into())),
         (None, _) => None,
     };
-    let demotes = is_enabled_admin(user)
-        && (changes.disabled == Some(true)
-            || changes
-                .scopes
-                .as_ref()
-                .is_some_and(|scopes| !scopes.contains(ADMIN_SCOPE)));
+    let may_demote = changes.disabled == Some(true)
+        || changes
+            .scopes
+            .as_ref()
+            .is_some_and(|scopes| !scopes.contains(ADMIN_SCOPE));
     let ends_sessions = changes.disabled == Some(true) || hash.is_some();
 
     let mut row = user.clone().into_active_model();
@@ -85,14 +85,26 @@ pub(super) async fn apply(
         row.disabled = Set(disabled);
     }
     if let Some(hash) = hash {
+        // A new password makes the guesses at the old one moot: it lifts a
+        // lockout too.
         row.password_hash = Set(hash);
+        row.failed_logins = Set(0);
+        row.failed_window_start = Set(0);
+        row.locked_until = Set(0);
     }
     row.updated_at = Set(clock::now());
 
     let txn = db.begin().await?;
-    if demotes {
-        lock_admins(&txn).await?;
-    }
+    // Whether this demotes an enabled admin is decided on the row as it is
+    // now, inside the transaction, not as the caller read it before.
+    let Some(current) = lock_for_change(&txn, &user.id, may_demote).await? else {
+        txn.rollback().await?;
+        return Err(AppError::NotFound(format!(
+            "no user named {}",
+            user.username
+        )));
+    };
+    let demotes = may_demote && is_enabled_admin(&current);
     let updated = match row.update(&txn).await {
         Ok(updated) => updated,
         Err(DbErr::RecordNotUpdated) => {
@@ -142,17 +154,42 @@ pub(super) async fn count_enabled_admins(db: &impl ConnectionTrait) -> Result<us
         .count())
 }
 
-/// On PostgreSQL, locks the enabled admins' rows so that concurrent demotions
-/// queue up behind each other. SQLite needs nothing: its first write takes
-/// the database's write lock, and the demoting write comes first.
-pub(super) async fn lock_admins(db: &impl ConnectionTrait) -> Result<(), AppError> {
-    if db.get_database_backend() == DbBackend::Postgres {
-        User::find()
-            .filter(user::Column::Scopes.contains(ADMIN_SCOPE))
-            .filter(user::Column::Disabled.eq(false))
-            .lock_exclusive()
-            .all(db)
+/// Reads a user's row so that it stays as read until the transaction ends,
+/// and with `with_admins` holds the enabled admins as they are too, so that
+/// concurrent demotions queue up behind each other. On PostgreSQL one
+/// `FOR UPDATE` takes every row in id order, so two transactions can never
+/// wait for each other's rows. On SQLite a write first takes the database's
+/// write lock (a read first would pin a snapshot that a later write could
+/// not upgrade).
+pub(super) async fn lock_for_change(
+    db: &impl ConnectionTrait,
+    id: &str,
+    with_admins: bool,
+) -> Result<Option<user::Model>, AppError> {
+    if db.get_database_backend() == DbBackend::Sqlite {
+        User::update_many()
+            .col_expr(
+                user::Column::UpdatedAt,
+                sea_orm::sea_query::Expr::col(user::Column::UpdatedAt),
+            )
+            .filter(user::Column::Id.eq(id))
+            .exec(db)
             .await?;
+        return Ok(User::find_by_id(id).one(db).await?);
     }
-    Ok(())
+    let mut rows = Condition::any().add(user::Column::Id.eq(id));
+    if with_admins {
+        rows = rows.add(
+            Condition::all()
+                .add(user::Column::Scopes.contains(ADMIN_SCOPE))
+                .add(user::Column::Disabled.eq(false)),
+        );
+    }
+    let locked = User::find()
+        .filter(rows)
+        .order_by_asc(user::Column::Id)
+        .lock_exclusive()
+        .all(db)
+        .await?;
+    Ok(locked.into_iter().find(|u| u.id == id))
 }

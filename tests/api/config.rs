@@ -11,6 +11,8 @@ fn a_bad_value_exits_non_zero_with_one_line_naming_the_variable() {
         ("VALET_JWT_SECRET", "too-short"),
         ("DATABASE_URL", "mysql://localhost/db"),
         ("VALET_ISSUER", "auth.example.com"),
+        ("VALET_METRICS_ADDR", "metrics.example.com"),
+        ("VALET_LOG_FORMAT", "yaml"),
     ] {
         let out = valet(dir.path(), &["serve"], "", &[(var, value)]);
         assert!(!out.status.success(), "{var}={value} was accepted");

@@ -27,6 +27,8 @@ pub struct TestApp {
     pub database: Arc<TestDatabase>,
     /// The stopped clock the signing keys go by, for apps spawned with one.
     pub clock: Option<Arc<StoppedClock>>,
+    /// `http://127.0.0.1:PORT` of the metrics listener, when configured.
+    pub metrics_address: Option<String>,
     vars: HashMap<String, String>,
 }
 
@@ -167,6 +169,9 @@ async fn start(
     }
     .expect("application builds");
     let port = app.port();
+    let metrics_address = app
+        .metrics_port()
+        .map(|port| format!("http://127.0.0.1:{port}"));
     let db = app.db();
     tokio::spawn(app.run_until_stopped());
     let client = Client::builder()
@@ -182,6 +187,7 @@ async fn start(
         settings,
         database,
         clock,
+        metrics_address,
         vars,
     }
 }

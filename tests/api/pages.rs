@@ -114,7 +114,7 @@ pub fn session_set_cookie(headers: &HeaderMap) -> Option<String> {
         .get_all(SET_COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("valet_session="))
+        .find(|v| v.starts_with("valet_session=") || v.starts_with("__Host-valet_session="))
         .map(str::to_owned)
 }
 

@@ -54,7 +54,9 @@ impl ValetProcess {
             };
             log.push(line.clone());
             if let Some(port) = line.split("valet listening on port ").nth(1) {
-                let port = port.trim().parse().expect("port number");
+                // Plain text, or the `msg` of a JSON line: the digits that follow.
+                let digits: String = port.chars().take_while(char::is_ascii_digit).collect();
+                let port = digits.parse().expect("port number");
                 return ValetProcess {
                     child,
                     port,
@@ -87,6 +89,19 @@ impl ValetProcess {
             std::thread::sleep(Duration::from_millis(100));
         }
         panic!("valet did not exit within 30 s");
+    }
+
+    /// Reads the log until a line satisfies `wanted` (at most 30 s), and
+    /// returns every line so far.
+    pub fn log_until(&mut self, wanted: impl Fn(&str) -> bool) -> Vec<String> {
+        self.drain_log();
+        while !self.log.iter().any(|line| wanted(line)) {
+            match self.rest.recv_timeout(Duration::from_secs(30)) {
+                Ok(line) => self.log.push(line),
+                Err(_) => panic!("the awaited line was not logged: {:#?}", self.log),
+            }
+        }
+        self.log.clone()
     }
 
     /// Every line logged so far, including those after start-up.

@@ -76,6 +76,7 @@ impl Chrome {
         let profile = tempfile::tempdir().expect("profile dir");
         let mut caps = Capabilities::new();
         caps.insert("browserName".into(), json!("chrome"));
+        caps.insert("goog:loggingPrefs".into(), json!({"browser": "ALL"}));
         caps.insert(
             "goog:chromeOptions".into(),
             json!({
@@ -140,6 +141,34 @@ impl Chrome {
             "device metrics not set: {}",
             response.text().await.unwrap_or_default()
         );
+    }
+
+    /// The console messages of level SEVERE (errors, CSP violations, failed
+    /// loads) since the last call.
+    pub async fn console_errors(&self) -> Vec<String> {
+        let session = self
+            .client
+            .session_id()
+            .await
+            .unwrap()
+            .expect("a session id");
+        let url = format!("http://127.0.0.1:{}/session/{session}/se/log", self.port);
+        let answer: serde_json::Value = reqwest::Client::new()
+            .post(url)
+            .json(&json!({"type": "browser"}))
+            .send()
+            .await
+            .expect("chromedriver answers")
+            .json()
+            .await
+            .expect("a JSON log");
+        answer["value"]
+            .as_array()
+            .expect("log entries")
+            .iter()
+            .filter(|entry| entry["level"] == "SEVERE")
+            .map(|entry| entry["message"].to_string())
+            .collect()
     }
 
     /// Ends the browser session cleanly (the drop then only stops the driver).

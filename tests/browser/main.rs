@@ -7,6 +7,7 @@ mod helpers;
 mod admin;
 mod chrome;
 mod clients;
+mod docs;
 mod flows;
 mod screenshots;
 

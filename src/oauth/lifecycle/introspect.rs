@@ -18,7 +18,7 @@ use crate::state::AppState;
 
 /// RFC 7662 §2.2: the token's metadata. An inactive token is only
 /// `{"active": false}`, whatever made it inactive (§2.2, §4).
-#[derive(Debug, Default, Serialize)]
+#[derive(Debug, Default, Serialize, utoipa::ToSchema)]
 pub struct Introspection {
     pub active: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -58,6 +58,22 @@ impl Introspection {
 /// and refresh tokens. A token is active when it checks out (signature and
 /// claims, or an unused, unexpired refresh token), its session is live and
 /// its user exists and is enabled — the same test the guard applies.
+#[utoipa::path(
+    post, path = "/introspect", tag = "oauth",
+    summary = "Introspect a token (RFC 7662); needs scope `introspect`",
+    request_body(content = crate::oauth::openapi::TokenForm,
+                 content_type = "application/x-www-form-urlencoded"),
+    responses(
+        (status = 200, description = "The token's metadata, or only `active: false`",
+         body = Introspection),
+        (status = 400, description = "`invalid_request`", body = crate::oauth::openapi::OAuthErrorBody),
+        (status = 401, description = "No valid Bearer token (RFC 6750 §3.1)",
+         body = crate::routes::api_docs::BearerErrorBody),
+        (status = 403, description = "`insufficient_scope`",
+         body = crate::routes::api_docs::BearerErrorBody),
+    ),
+    security(("bearer" = []), ("oauth2" = ["introspect"]))
+)]
 pub async fn post_introspect(
     req: HttpRequest,
     body: web::Bytes,

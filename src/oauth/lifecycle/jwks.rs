@@ -12,13 +12,19 @@ use crate::state::AppState;
 pub const JWKS_PATH: &str = "/.well-known/jwks.json";
 
 /// RFC 7517 §5: a JWK Set.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Rfc7517JwkSet {
     pub keys: Vec<Jwk>,
 }
 
 /// 200 with the set. A cached copy must know a new key before it signs, so
 /// `max-age` is half of `VALET_KEY_PUBLISH_SECONDS` (at most an hour).
+#[utoipa::path(
+    get, path = "/.well-known/jwks.json", tag = "oauth",
+    summary = "The public signing keys (RFC 7517), the metadata's jwks_uri",
+    responses((status = 200, description = "The JWK Set", body = Rfc7517JwkSet)),
+    security(())
+)]
 pub async fn get_jwks(state: web::Data<AppState>) -> HttpResponse {
     state.jwt.refresh(&state.db).await;
     let (keys, max_age) = match state.jwt.ring() {

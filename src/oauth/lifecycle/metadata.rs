@@ -16,7 +16,7 @@ pub fn builtin_scopes() -> Vec<&'static str> {
 
 /// RFC 8414 §2. `authorization_endpoint` is left out: no grant valet
 /// supports uses it, and `response_types_supported` is empty accordingly.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ServerMetadata {
     pub issuer: String,
     pub token_endpoint: String,
@@ -62,6 +62,12 @@ impl ServerMetadata {
 
 /// RFC 8414 §3.2: 200 with `application/json`. The document changes only
 /// with the configuration, so it may be cached for a while.
+#[utoipa::path(
+    get, path = "/.well-known/oauth-authorization-server", tag = "oauth",
+    summary = "Authorization server metadata (RFC 8414)",
+    responses((status = 200, description = "The metadata document", body = ServerMetadata)),
+    security(())
+)]
 pub async fn get_metadata(state: web::Data<AppState>) -> HttpResponse {
     HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
@@ -71,6 +77,16 @@ pub async fn get_metadata(state: web::Data<AppState>) -> HttpResponse {
 /// RFC 8414 §3.1: for an issuer with a path, e.g. `https://h/tenant`, the
 /// document is at `/.well-known/oauth-authorization-server/tenant`. Any
 /// other path after the well-known name is not found.
+#[utoipa::path(
+    get, path = "/.well-known/oauth-authorization-server/{issuer_path}", tag = "oauth",
+    summary = "The metadata for an issuer with a path (RFC 8414 §3.1)",
+    params(("issuer_path" = String, Path, description = "The issuer's path")),
+    responses(
+        (status = 200, description = "The metadata document", body = ServerMetadata),
+        (status = 404, description = "Not this issuer's path"),
+    ),
+    security(())
+)]
 pub async fn get_metadata_for_path(
     req: HttpRequest,
     state: web::Data<AppState>,

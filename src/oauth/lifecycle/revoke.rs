@@ -20,6 +20,19 @@ use crate::users::admin::Actor;
 /// identified as at the token endpoint. §2.2: 200 with an empty body for
 /// every well-formed request, also when the token is unknown, expired or
 /// already revoked, so the answer reveals nothing about the token.
+#[utoipa::path(
+    post, path = "/revoke", tag = "oauth",
+    summary = "Revoke a token and its session (RFC 7009)",
+    request_body(content = crate::oauth::openapi::TokenForm,
+                 content_type = "application/x-www-form-urlencoded"),
+    responses(
+        (status = 200, description = "Revoked, unknown or already revoked: the same empty answer"),
+        (status = 400, description = "`invalid_request`, or `invalid_grant` for a token of \
+         another client", body = crate::oauth::openapi::OAuthErrorBody),
+        (status = 401, description = "`invalid_client`", body = crate::oauth::openapi::OAuthErrorBody),
+    ),
+    security(())
+)]
 pub async fn post_revoke(
     req: HttpRequest,
     body: web::Bytes,

@@ -142,6 +142,7 @@ fn actor(req: &HttpRequest, principal: &Principal, state: &AppState) -> Actor {
         &principal.user.username,
         crate::net::client_ip(req, &state.settings),
     )
+    .holding(principal.scopes.clone())
 }
 
 /// The address of a user's admin page.

@@ -33,10 +33,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 /// A client as the API shows it: never its secret or hash.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct ClientView {
     client_id: String,
     name: String,
+    /// `public` or `confidential`.
     #[serde(rename = "type")]
     client_type: &'static str,
     grant_types: Vec<String>,
@@ -75,7 +76,7 @@ impl From<&client::Model> for ClientView {
 
 /// The body of `POST` and `PATCH`: every field optional here; the service
 /// says which are required. `null` for a lifetime means the server default.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ClientBody {
     client_id: Option<String>,
@@ -127,12 +128,12 @@ where
     Option::<T>::deserialize(deserializer).map(Some)
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct ClientList {
     clients: Vec<ClientView>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct NewSecret<'a> {
     client_id: &'a str,
     client_secret: &'a str,
@@ -151,6 +152,27 @@ fn actor(req: &HttpRequest, caller: &ApiCaller, state: &AppState) -> crate::user
     caller.actor(crate::net::client_ip(req, &state.settings))
 }
 
+/// This area's part of the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    get_clients,
+    post_client,
+    get_client,
+    patch_client,
+    post_secret,
+    delete_client
+))]
+pub struct ClientsApi;
+
+#[utoipa::path(
+    get, path = "/api/clients", tag = "clients", summary = "Every client (scope `admin`)",
+    responses(
+        (status = 200, description = "The clients", body = ClientList),
+        (status = 401, description = "No valid token", body = crate::routes::api_docs::BearerErrorBody),
+        (status = 403, description = "`insufficient_scope`: needs `admin`", body = crate::routes::api_docs::BearerErrorBody),
+    ),
+    security(("bearer" = []), ("oauth2" = ["admin"]))
+)]
 pub async fn get_clients(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     let clients = clients::list(&state.db).await?;
     let body = ClientList {
@@ -161,6 +183,21 @@ pub async fn get_clients(state: web::Data<AppState>) -> Result<HttpResponse, App
 
 /// 201 with the client and, for a confidential one, `client_secret` — the
 /// only time it is shown. 409 on a taken id, 422 on bad fields.
+#[utoipa::path(
+    post, path = "/api/clients", tag = "clients", summary = "Register a client (scope `admin`)",
+    request_body = ClientBody,
+    responses(
+        (status = 201, description = "The client, with `client_secret` once if confidential",
+         body = ClientView),
+        (status = 400, description = "Unreadable JSON or an unknown field", body = crate::routes::api_docs::ApiErrorBody),
+        (status = 415, description = "Not application/json", body = crate::routes::api_docs::ApiErrorBody),
+        (status = 401, description = "No valid token", body = crate::routes::api_docs::BearerErrorBody),
+        (status = 403, description = "`insufficient_scope`: needs `admin`", body = crate::routes::api_docs::BearerErrorBody),
+        (status = 409, description = "The client_id is taken", body = crate::routes::api_docs::ApiErrorBody),
+        (status = 422, description = "`validation_failed`", body = crate::routes::api_docs::ApiErrorBody),
+    ),
+    security(("bearer" = []), ("oauth2" = ["admin"]))
+)]
 pub async fn post_client(
     req: HttpRequest,
     caller: ApiCaller,
@@ -179,6 +216,17 @@ pub async fn post_client(
     Ok(response)
 }
 
+#[utoipa::path(
+    get, path = "/api/clients/{client_id}", tag = "clients", summary = "One client (scope `admin`)",
+    params(("client_id" = String, Path)),
+    responses(
+        (status = 200, description = "The client, never its secret", body = ClientView),
+        (status = 401, description = "No valid token", body = crate::routes::api_docs::BearerErrorBody),
+        (status = 403, description = "`insufficient_scope`: needs `admin`", body = crate::routes::api_docs::BearerErrorBody),
+        (status = 404, description = "No such client", body = crate::routes::api_docs::ApiErrorBody),
+    ),
+    security(("bearer" = []), ("oauth2" = ["admin"]))
+)]
 pub async fn get_client(
     client_id: web::Path<String>,
     state: web::Data<AppState>,
@@ -189,6 +237,21 @@ pub async fn get_client(
 
 /// Changes any field but the id and the type; `disabled: true` ends the
 /// client's sessions and tokens.
+#[utoipa::path(
+    patch, path = "/api/clients/{client_id}", tag = "clients", summary = "Change a client (scope `admin`)",
+    params(("client_id" = String, Path)),
+    request_body = ClientBody,
+    responses(
+        (status = 200, description = "The changed client", body = ClientView),
+        (status = 401, description = "No valid token", body = crate::routes::api_docs::BearerErrorBody),
+        (status = 403, description = "`insufficient_scope`: needs `admin`", body = crate::routes::api_docs::BearerErrorBody),
+        (status = 404, description = "No such client", body = crate::routes::api_docs::ApiErrorBody),
+        (status = 422, description = "`validation_failed`", body = crate::routes::api_docs::ApiErrorBody),
+        (status = 400, description = "Unreadable JSON or an unknown field", body = crate::routes::api_docs::ApiErrorBody),
+        (status = 415, description = "Not application/json", body = crate::routes::api_docs::ApiErrorBody),
+    ),
+    security(("bearer" = []), ("oauth2" = ["admin"]))
+)]
 pub async fn patch_client(
     req: HttpRequest,
     caller: ApiCaller,
@@ -204,6 +267,19 @@ pub async fn patch_client(
 }
 
 /// A new secret, shown once; the old one stops working at once.
+#[utoipa::path(
+    post, path = "/api/clients/{client_id}/secret", tag = "clients",
+    summary = "A new secret for a confidential client (scope `admin`)",
+    params(("client_id" = String, Path)),
+    responses(
+        (status = 200, description = "The new secret, shown once", body = NewSecret),
+        (status = 401, description = "No valid token", body = crate::routes::api_docs::BearerErrorBody),
+        (status = 403, description = "`insufficient_scope`: needs `admin`", body = crate::routes::api_docs::BearerErrorBody),
+        (status = 404, description = "No such client", body = crate::routes::api_docs::ApiErrorBody),
+        (status = 409, description = "A public client has no secret", body = crate::routes::api_docs::ApiErrorBody),
+    ),
+    security(("bearer" = []), ("oauth2" = ["admin"]))
+)]
 pub async fn post_secret(
     req: HttpRequest,
     caller: ApiCaller,
@@ -220,6 +296,17 @@ pub async fn post_secret(
     Ok(json(StatusCode::OK, &body))
 }
 
+#[utoipa::path(
+    delete, path = "/api/clients/{client_id}", tag = "clients", summary = "Delete a client (scope `admin`)",
+    params(("client_id" = String, Path)),
+    responses(
+        (status = 204, description = "Deleted; its sessions and tokens end"),
+        (status = 401, description = "No valid token", body = crate::routes::api_docs::BearerErrorBody),
+        (status = 403, description = "`insufficient_scope`: needs `admin`", body = crate::routes::api_docs::BearerErrorBody),
+        (status = 404, description = "No such client", body = crate::routes::api_docs::ApiErrorBody),
+    ),
+    security(("bearer" = []), ("oauth2" = ["admin"]))
+)]
 pub async fn delete_client(
     req: HttpRequest,
     caller: ApiCaller,

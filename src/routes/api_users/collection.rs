@@ -10,15 +10,21 @@ use crate::routes::me::UserView;
 use crate::state::AppState;
 use crate::users::{self, NewUserInput, Paging};
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListParams {
+    /// Matches a prefix of the username, email or full name.
     q: Option<String>,
+    /// From 1.
+    #[param(value_type = Option<u64>, minimum = 1)]
     page: Option<String>,
+    /// Default 20, at most 100.
+    #[param(value_type = Option<u64>, minimum = 1, maximum = 100)]
     per_page: Option<String>,
 }
 
-#[derive(Serialize)]
-struct UserList {
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct UserList {
     users: Vec<UserView>,
     total: u64,
     page: u64,
@@ -27,6 +33,18 @@ struct UserList {
 
 /// SPEC §4: `{"users": […], "total", "page", "per_page"}`; `q` matches a
 /// prefix of the username, email or full name; bad paging is a 400.
+#[utoipa::path(
+    get, path = "/api/users", tag = "users",
+    summary = "List and search users (scope `users:read`)",
+    params(ListParams),
+    responses(
+        (status = 200, description = "One page of users", body = UserList),
+        (status = 400, description = "Bad paging", body = crate::routes::api_docs::ApiErrorBody),
+        (status = 401, description = "No valid token", body = crate::routes::api_docs::BearerErrorBody),
+        (status = 403, description = "`insufficient_scope`", body = crate::routes::api_docs::BearerErrorBody),
+    ),
+    security(("bearer" = []), ("oauth2" = ["users:read"]))
+)]
 pub async fn get_users(
     params: web::Query<ListParams>,
     state: web::Data<AppState>,
@@ -42,7 +60,7 @@ pub async fn get_users(
     Ok(json(StatusCode::OK, &body))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateUser {
     username: Option<String>,
@@ -57,6 +75,23 @@ pub struct CreateUser {
 
 /// SPEC §4: 201 with the user, 409 when the name is taken, 422 with a
 /// message per bad field.
+#[utoipa::path(
+    post, path = "/api/users", tag = "users",
+    summary = "Create a user (scope `users:write`)",
+    request_body = CreateUser,
+    responses(
+        (status = 201, description = "The new user", body = UserView),
+        (status = 400, description = "Unreadable JSON or an unknown field", body = crate::routes::api_docs::ApiErrorBody),
+        (status = 415, description = "Not application/json", body = crate::routes::api_docs::ApiErrorBody),
+        (status = 401, description = "No valid Bearer token", body = crate::routes::api_docs::BearerErrorBody),
+        (status = 403, description = "`insufficient_scope`, or a scope the caller may not grant",
+         body = crate::routes::api_docs::BearerErrorBody),
+        (status = 409, description = "The username is taken", body = crate::routes::api_docs::ApiErrorBody),
+        (status = 422, description = "`validation_failed` with a message per field",
+         body = crate::routes::api_docs::ApiErrorBody),
+    ),
+    security(("bearer" = []), ("oauth2" = ["users:write"]))
+)]
 pub async fn post_user(
     req: HttpRequest,
     principal: ApiCaller,

@@ -42,6 +42,19 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     );
 }
 
+/// This area's part of the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    collection::get_users,
+    collection::post_user,
+    one::get_user,
+    one::patch_user,
+    one::delete_user,
+    sessions::post_sign_out,
+    sessions::get_sessions,
+))]
+pub struct UsersApi;
+
 /// A JSON answer that must not be cached: it describes accounts.
 fn json(status: StatusCode, body: &impl Serialize) -> HttpResponse {
     HttpResponse::build(status)

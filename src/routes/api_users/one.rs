@@ -13,6 +13,18 @@ use crate::routes::me::UserView;
 use crate::state::AppState;
 use crate::users::{self, UserUpdate};
 
+#[utoipa::path(
+    get, path = "/api/users/{username}", tag = "users",
+    summary = "One user (scope `users:read`)",
+    params(("username" = String, Path)),
+    responses(
+        (status = 200, description = "The user", body = UserView),
+        (status = 401, description = "No valid token", body = crate::routes::api_docs::BearerErrorBody),
+        (status = 403, description = "`insufficient_scope`", body = crate::routes::api_docs::BearerErrorBody),
+        (status = 404, description = "No such user", body = crate::routes::api_docs::ApiErrorBody),
+    ),
+    security(("bearer" = []), ("oauth2" = ["users:read"]))
+)]
 pub async fn get_user(
     username: web::Path<String>,
     state: web::Data<AppState>,
@@ -22,7 +34,7 @@ pub async fn get_user(
 }
 
 /// The fields `PATCH` may change; `null` clears `email` and `full_name`.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PatchUser {
     #[serde(default, deserialize_with = "present")]
@@ -46,6 +58,24 @@ where
 /// SPEC §4: changes email, full_name, scopes, disabled or password. A new
 /// password meets the policy and ends every session of the user, as a
 /// disable does; the last enabled admin keeps `admin` and stays enabled (409).
+#[utoipa::path(
+    patch, path = "/api/users/{username}", tag = "users",
+    summary = "Change a user (scope `users:write`)",
+    params(("username" = String, Path)),
+    request_body = PatchUser,
+    responses(
+        (status = 200, description = "The changed user", body = UserView),
+        (status = 401, description = "No valid Bearer token", body = crate::routes::api_docs::BearerErrorBody),
+        (status = 403, description = "`insufficient_scope`, or a change that needs `admin`",
+         body = crate::routes::api_docs::BearerErrorBody),
+        (status = 404, description = "No such user", body = crate::routes::api_docs::ApiErrorBody),
+        (status = 409, description = "The last admin would lose `admin`", body = crate::routes::api_docs::ApiErrorBody),
+        (status = 422, description = "`validation_failed`", body = crate::routes::api_docs::ApiErrorBody),
+        (status = 400, description = "Unreadable JSON or an unknown field", body = crate::routes::api_docs::ApiErrorBody),
+        (status = 415, description = "Not application/json", body = crate::routes::api_docs::ApiErrorBody),
+    ),
+    security(("bearer" = []), ("oauth2" = ["users:write"]))
+)]
 pub async fn patch_user(
     req: HttpRequest,
     principal: ApiCaller,
@@ -87,6 +117,19 @@ fn parse_patch(body: PatchUser) -> Result<UserUpdate, AppError> {
 }
 
 /// SPEC §4: 204; the user's sessions and tokens go with them.
+#[utoipa::path(
+    delete, path = "/api/users/{username}", tag = "users",
+    summary = "Delete a user (scope `users:write`)",
+    params(("username" = String, Path)),
+    responses(
+        (status = 204, description = "Deleted, with every session"),
+        (status = 401, description = "No valid Bearer token", body = crate::routes::api_docs::BearerErrorBody),
+        (status = 403, description = "`insufficient_scope`", body = crate::routes::api_docs::BearerErrorBody),
+        (status = 404, description = "No such user", body = crate::routes::api_docs::ApiErrorBody),
+        (status = 409, description = "The last admin", body = crate::routes::api_docs::ApiErrorBody),
+    ),
+    security(("bearer" = []), ("oauth2" = ["users:write"]))
+)]
 pub async fn delete_user(
     req: HttpRequest,
     principal: ApiCaller,

@@ -3,7 +3,6 @@
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Serialize;
-use serde_json::json as json_value;
 
 use super::{actor, json};
 use crate::auth::ApiCaller;
@@ -13,8 +12,8 @@ use crate::state::AppState;
 use crate::users;
 
 /// A live session; times are UNIX seconds.
-#[derive(Serialize)]
-struct SessionView {
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct SessionView {
     id: String,
     client_id: Option<String>,
     kind: String,
@@ -38,6 +37,29 @@ impl From<session::Model> for SessionView {
     }
 }
 
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct SessionList {
+    sessions: Vec<SessionView>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct SignOutResult {
+    /// How many sessions were live and are now revoked.
+    sessions_ended: u64,
+}
+
+#[utoipa::path(
+    get, path = "/api/users/{username}/sessions", tag = "users",
+    summary = "A user's live sessions (scope `users:read`)",
+    params(("username" = String, Path)),
+    responses(
+        (status = 200, description = "The live sessions", body = SessionList),
+        (status = 401, description = "No valid token", body = crate::routes::api_docs::BearerErrorBody),
+        (status = 403, description = "`insufficient_scope`", body = crate::routes::api_docs::BearerErrorBody),
+        (status = 404, description = "No such user", body = crate::routes::api_docs::ApiErrorBody),
+    ),
+    security(("bearer" = []), ("oauth2" = ["users:read"]))
+)]
 pub async fn get_sessions(
     username: web::Path<String>,
     state: web::Data<AppState>,
@@ -48,11 +70,23 @@ pub async fn get_sessions(
         .into_iter()
         .map(SessionView::from)
         .collect();
-    Ok(json(StatusCode::OK, &json_value!({ "sessions": live })))
+    Ok(json(StatusCode::OK, &SessionList { sessions: live }))
 }
 
 /// Revokes every session of the user, so every refresh and access token
 /// issued to them stops working at the next request.
+#[utoipa::path(
+    post, path = "/api/users/{username}/sign-out", tag = "users",
+    summary = "End every session of a user (scope `users:write`)",
+    params(("username" = String, Path)),
+    responses(
+        (status = 200, description = "Every token of the user stops working", body = SignOutResult),
+        (status = 401, description = "No valid Bearer token", body = crate::routes::api_docs::BearerErrorBody),
+        (status = 403, description = "`insufficient_scope`", body = crate::routes::api_docs::BearerErrorBody),
+        (status = 404, description = "No such user", body = crate::routes::api_docs::ApiErrorBody),
+    ),
+    security(("bearer" = []), ("oauth2" = ["users:write"]))
+)]
 pub async fn post_sign_out(
     req: HttpRequest,
     principal: ApiCaller,
@@ -64,6 +98,8 @@ pub async fn post_sign_out(
     let ended = users::admin::sign_out_everywhere(&state.db, &actor, &user).await?;
     Ok(json(
         StatusCode::OK,
-        &json_value!({ "sessions_ended": ended }),
+        &SignOutResult {
+            sessions_ended: ended,
+        },
     ))
 }

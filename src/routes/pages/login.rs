@@ -9,13 +9,14 @@ use askama::Template;
 
 use super::form::{query_param, Fields};
 use super::next::{landing, local_path};
-use super::render::{render, see_other, too_many_requests, PageError};
+use super::render::{render, see_other, signin_busy, too_many_requests, PageError};
 use super::session_error;
 use crate::audit::{self, AuditKind, Event};
 use crate::auth::csrf;
 use crate::auth::middleware::SESSION_ID_KEY;
 use crate::auth::sessions::{self, SessionKind};
 use crate::auth::signin::{check_password, Attempt, SignInError};
+use crate::auth::signin_queue::RETRY_AFTER_SECONDS;
 use crate::net::client_ip;
 use crate::routes::flash::{self, Flash};
 use crate::state::AppState;
@@ -93,7 +94,8 @@ pub async fn post_login(
 ) -> Result<HttpResponse, PageError> {
     let ip = client_ip(&req, &state.settings);
     if let Some(ip) = ip {
-        if let Err(retry_after) = state.rate_limiter.check(ip) {
+        let budget = state.rate_limiter.check(&state.db, ip).await?;
+        if let Err(retry_after) = budget {
             return Ok(too_many_requests(retry_after));
         }
     }
@@ -122,8 +124,15 @@ pub async fn post_login(
         ip: ip.as_deref(),
         client_id: None,
     };
-    let user = match check_password(&state, &attempt).await {
-        Ok(user) => user,
+    let confirmed = match check_password(&state, &attempt).await {
+        Ok(verified) => verified
+            .confirm(&state, &attempt)
+            .await
+            .map(|txn| (verified.user, txn)),
+        Err(e) => Err(e),
+    };
+    let (user, txn) = match confirmed {
+        Ok(confirmed) => confirmed,
         Err(SignInError::InvalidCredentials) => {
             page.error = Some(GENERIC_FAILURE);
             return render(StatusCode::UNPROCESSABLE_ENTITY, &page);
@@ -132,15 +141,16 @@ pub async fn post_login(
             page.error = Some(DISABLED);
             return render(StatusCode::UNPROCESSABLE_ENTITY, &page);
         }
+        Err(SignInError::Busy) => return Ok(signin_busy(RETRY_AFTER_SECONDS)),
         Err(SignInError::Unavailable(e)) => return Err(e.into()),
     };
 
     // A session this browser held before (another account, say) ends here.
     if let Ok(Some(previous)) = session.get::<String>(SESSION_ID_KEY) {
-        sessions::revoke(&state.db, &previous).await?;
+        sessions::revoke(&txn, &previous).await?;
     }
     let opened = sessions::open(
-        &state.db,
+        &txn,
         &user,
         SessionKind::Browser,
         None,
@@ -148,6 +158,7 @@ pub async fn post_login(
         state.settings.refresh_token_ttl,
     )
     .await?;
+    txn.commit().await?;
     // No session fixation: a fresh cookie and a fresh CSRF token.
     session.clear();
     session.renew();

@@ -10,6 +10,7 @@ use super::form::Fields;
 use super::render::{render, see_other, PageError};
 use crate::audit::{self, AuditKind, Event};
 use crate::auth::signin::{check_password, Attempt, SignInError};
+use crate::auth::signin_queue::RETRY_AFTER_SECONDS;
 use crate::auth::{csrf, Principal};
 use crate::domain::Password;
 use crate::net::client_ip;
@@ -56,6 +57,9 @@ pub async fn post_password(
             Ok(_) => {}
             Err(SignInError::InvalidCredentials | SignInError::Disabled) => {
                 errors.current = Some("The current password is incorrect.".into());
+            }
+            Err(SignInError::Busy) => {
+                return Ok(super::render::signin_busy(RETRY_AFTER_SECONDS));
             }
             Err(SignInError::Unavailable(e)) => return Err(e.into()),
         }

@@ -74,6 +74,22 @@ pub fn too_many_requests(retry_after: u64) -> HttpResponse {
     response
 }
 
+/// The 503 page for a full sign-in queue, `Retry-After` in whole seconds.
+pub fn signin_busy(retry_after: u64) -> HttpResponse {
+    let message = format!(
+        "valet is handling too many sign-ins right now. Wait {retry_after} seconds, then try again."
+    );
+    let mut response = error_page(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "Temporarily unavailable",
+        &message,
+    );
+    if let Ok(value) = header::HeaderValue::from_str(&retry_after.to_string()) {
+        response.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+    response
+}
+
 /// What a page handler can fail with: an [`AppError`] shown as a page.
 pub struct PageError(pub AppError);
 

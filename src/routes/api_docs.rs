@@ -1,0 +1,168 @@
+//! `GET /openapi.json`, the OpenAPI 3.1 document of every JSON endpoint,
+//! built from the handlers' annotations and types, and `GET /docs`, Swagger
+//! UI over it, bundled in the binary (docs/operating.md). An endpoint joins
+//! the document with a `#[utoipa::path]` on its handler and one line in its
+//! area's `paths(...)` list below or beside its routes.
+use std::collections::BTreeMap;
+use std::sync::{Arc, OnceLock};
+
+use actix_web::http::header;
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde::Deserialize;
+use utoipa::openapi::security::{
+    ClientCredentials, Flow, HttpAuthScheme, HttpBuilder, OAuth2, Password, Scopes, SecurityScheme,
+};
+use utoipa::{Modify, OpenApi, ToSchema};
+
+use crate::error::AppError;
+
+/// Swagger UI needs inline styles and `data:` images; everything it loads
+/// comes from valet itself. Every other page keeps the strict policy.
+pub const DOCS_CSP: &str = "default-src 'none'; script-src 'self'; \
+    style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
+    form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/openapi.json", web::get().to(get_openapi))
+        .route("/docs", web::get().to(get_docs_root))
+        .route("/docs/{file:.*}", web::get().to(get_docs_file));
+}
+
+/// The RFC 6750 §3 error of the shared guard, beside its `WWW-Authenticate`.
+#[derive(Deserialize, ToSchema)]
+#[schema(example = json!({"error": "invalid_token", "error_description": "the token has expired"}))]
+pub struct BearerErrorBody {
+    /// `invalid_token`, `insufficient_scope`, or absent without credentials.
+    pub error: Option<String>,
+    pub error_description: Option<String>,
+}
+
+/// The JSON error of the API routes: `not_found`, `conflict`,
+/// `invalid_request`, `forbidden`, `validation_failed` (with `fields`),
+/// `temporarily_unavailable`.
+#[derive(Deserialize, ToSchema)]
+#[schema(example = json!({"error": "validation_failed", "fields": {"username": "is taken"}}))]
+pub struct ApiErrorBody {
+    pub error: String,
+    pub error_description: Option<String>,
+    /// For `validation_failed`: a message per bad field.
+    pub fields: Option<BTreeMap<String, String>>,
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "valet",
+        description = "OAuth2 authorization server and user directory. \
+            Authorize with the password flow (a user of valet), then try the API."
+    ),
+    paths(crate::routes::me::get_me, crate::routes::health::get_healthz),
+    modifiers(&SecuritySchemes),
+    tags(
+        (name = "oauth", description = "Tokens: RFC 6749, 7009, 7662, 8414"),
+        (name = "users", description = "The user directory"),
+        (name = "clients", description = "Registered clients (RFC 6749 §2)"),
+        (name = "operations", description = "Health"),
+    )
+)]
+struct ApiDoc;
+
+/// `oauth2` with valet's own endpoints (relative, so the page works under
+/// any host name), and `bearer` for a token obtained elsewhere.
+struct SecuritySchemes;
+
+impl Modify for SecuritySchemes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+        let scopes = || {
+            Scopes::from_iter([
+                ("admin", "Administer users and clients; grant any scope"),
+                ("users:read", "Read the user directory"),
+                ("users:write", "Change the user directory"),
+                ("introspect", "Introspect tokens (RFC 7662)"),
+            ])
+        };
+        // One flow a line; the authorization code flow joins when /authorize does.
+        components.add_security_scheme(
+            "oauth2",
+            SecurityScheme::OAuth2(OAuth2::new([
+                Flow::Password(Password::with_refresh_url("/token", scopes(), "/token")),
+                Flow::ClientCredentials(ClientCredentials::new("/token", scopes())),
+            ])),
+        );
+    }
+}
+
+/// The whole document, built once.
+pub fn document() -> &'static utoipa::openapi::OpenApi {
+    static DOCUMENT: OnceLock<utoipa::openapi::OpenApi> = OnceLock::new();
+    DOCUMENT.get_or_init(|| {
+        let mut document = ApiDoc::openapi();
+        document.merge(crate::oauth::openapi::OAuthApi::openapi());
+        document.merge(crate::routes::api_users::UsersApi::openapi());
+        document.merge(crate::routes::api_clients::ClientsApi::openapi());
+        document
+    })
+}
+
+pub async fn get_openapi() -> Result<HttpResponse, AppError> {
+    let body = document()
+        .to_json()
+        .map_err(|e| AppError::Internal(format!("cannot write the OpenAPI document: {e}")))?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/json")
+        .body(body))
+}
+
+/// Swagger UI's files are relative to the directory.
+pub async fn get_docs_root() -> HttpResponse {
+    HttpResponse::PermanentRedirect()
+        .insert_header((header::LOCATION, "/docs/"))
+        .finish()
+}
+
+fn swagger_config() -> Arc<utoipa_swagger_ui::Config<'static>> {
+    static CONFIG: OnceLock<Arc<utoipa_swagger_ui::Config<'static>>> = OnceLock::new();
+    CONFIG
+        .get_or_init(|| {
+            // Swagger UI's password flow sends `Authorization: Basic Og==`
+            // (no client id, no secret): an unregistered client to valet.
+            let oauth = utoipa_swagger_ui::oauth::Config::new()
+                .app_name("valet /docs")
+                .use_pkce_with_authorization_code_grant(true);
+            Arc::new(
+                utoipa_swagger_ui::Config::with_oauth_config(["/openapi.json"], oauth)
+                    .validator_url("none"),
+            )
+        })
+        .clone()
+}
+
+pub async fn get_docs_file(
+    req: HttpRequest,
+    file: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let served = utoipa_swagger_ui::serve(&file, swagger_config())
+        .map_err(|e| AppError::Internal(format!("cannot serve Swagger UI: {e}")))?;
+    let Some(found) = served else {
+        return Ok(crate::routes::errors::not_found(req).await);
+    };
+    let mut response = HttpResponse::Ok();
+    response
+        .content_type(found.content_type)
+        .insert_header((header::CONTENT_SECURITY_POLICY, DOCS_CSP))
+        .insert_header((header::CACHE_CONTROL, "no-cache"));
+    if found.gzpipped {
+        response.insert_header((header::CONTENT_ENCODING, "gzip"));
+    }
+    Ok(response.body(found.bytes.into_owned()))
+}
