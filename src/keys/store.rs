@@ -62,9 +62,20 @@ pub async fn create(
     signs_from: i64,
 ) -> Result<Option<signing_key::Model>, StoreError> {
     let kid = uuid::Uuid::new_v4().simple().to_string();
-    let private = generate(alg)?;
-    let material = KeyMaterial::from_pkcs8(alg, &kid, &private)?;
-    let public = serde_json::to_string(material.jwk()).map_err(|e| KeyError(e.to_string()))?;
+    // Making an RSA key takes tens of milliseconds of CPU: not on an async
+    // worker, which would stall every request (and timer) it serves.
+    let (private, public) = {
+        let kid = kid.clone();
+        tokio::task::spawn_blocking(move || {
+            let private = generate(alg)?;
+            let material = KeyMaterial::from_pkcs8(alg, &kid, &private)?;
+            let public =
+                serde_json::to_string(material.jwk()).map_err(|e| KeyError(e.to_string()))?;
+            Ok::<_, KeyError>((private, public))
+        })
+        .await
+        .map_err(|e| KeyError(format!("the key generation task failed: {e}")))??
+    };
     let row = signing_key::ActiveModel {
         kid: Set(kid),
         alg: Set(alg.as_str().to_owned()),
