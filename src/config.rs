@@ -65,6 +65,9 @@ pub struct Settings {
     pub allow_unregistered_clients: bool,
     pub metrics_addr: Option<SocketAddr>,
     pub log_format: LogFormat,
+    /// `VALET_AUTH_CODE_TTL`: authorization code lifetime, seconds
+    /// (docs/sign-in-with-valet.md).
+    pub auth_code_ttl: i64,
 }
 
 /// How log lines are written: plain text (the default) or one JSON object
@@ -214,6 +217,15 @@ impl Settings {
             },
             metrics_addr,
             log_format,
+            auth_code_ttl: number(&var, "VALET_AUTH_CODE_TTL", 60i64)
+                .ok()
+                .filter(|s| (1..=600).contains(s))
+                .ok_or_else(|| {
+                    invalid(
+                        "VALET_AUTH_CODE_TTL",
+                        "must be a number of seconds from 1 to 600",
+                    )
+                })?,
         })
     }
 
@@ -317,6 +329,7 @@ mod tests {
             ("VALET_UNREGISTERED_CLIENTS", "maybe"),
             ("VALET_METRICS_ADDR", "9090"),
             ("VALET_LOG_FORMAT", "yaml"),
+            ("VALET_AUTH_CODE_TTL", "0"),
         ] {
             let err = settings(&[(var, value)]).unwrap_err();
             assert_eq!(err.var, var, "{var}={value}");

@@ -11,6 +11,7 @@ mod m20261122_000005_create_audit_events;
 mod m20261123_000001_user_search_indexes;
 mod m20261124_000001_create_clients;
 mod m20261128_000001_create_signing_keys;
+mod m20261128_000002_create_authorization_codes;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_user_search_indexes::Migration),
             Box::new(m20261124_000001_create_clients::Migration),
             Box::new(m20261128_000001_create_signing_keys::Migration),
+            Box::new(m20261128_000002_create_authorization_codes::Migration),
         ]
     }
 }

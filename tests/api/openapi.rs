@@ -19,6 +19,9 @@ const NOT_JSON: &[&str] = &[
     "/account",
     "/account/password",
     "/account/sessions/{id}/end",
+    "/account/apps/{client_id}/withdraw",
+    "/authorize",
+    "/authorize/consent",
     "/openapi.json",
     "/docs",
 ];
