@@ -67,6 +67,9 @@ pub struct Settings {
     pub log_format: LogFormat,
     /// Sign-ins allowed to wait for a bcrypt thread (`VALET_SIGNIN_QUEUE`).
     pub signin_queue: usize,
+    /// `VALET_AUTH_CODE_TTL`: authorization code lifetime, seconds
+    /// (docs/sign-in-with-valet.md).
+    pub auth_code_ttl: i64,
 }
 
 /// How log lines are written: plain text (the default) or one JSON object
@@ -217,6 +220,15 @@ impl Settings {
             metrics_addr,
             log_format,
             signin_queue: number(&var, "VALET_SIGNIN_QUEUE", 64usize)?,
+            auth_code_ttl: number(&var, "VALET_AUTH_CODE_TTL", 60i64)
+                .ok()
+                .filter(|s| (1..=600).contains(s))
+                .ok_or_else(|| {
+                    invalid(
+                        "VALET_AUTH_CODE_TTL",
+                        "must be a number of seconds from 1 to 600",
+                    )
+                })?,
         })
     }
 
@@ -320,6 +332,7 @@ mod tests {
             ("VALET_UNREGISTERED_CLIENTS", "maybe"),
             ("VALET_METRICS_ADDR", "9090"),
             ("VALET_LOG_FORMAT", "yaml"),
+            ("VALET_AUTH_CODE_TTL", "0"),
         ] {
             let err = settings(&[(var, value)]).unwrap_err();
             assert_eq!(err.var, var, "{var}={value}");

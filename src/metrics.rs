@@ -71,7 +71,12 @@ impl Metrics {
         }
         let metrics = Self(Some(Arc::new(recorder)));
         // Counters start at zero, so that rate() sees their first increase.
-        for grant_type in ["password", "refresh_token", "client_credentials"] {
+        for grant_type in [
+            "authorization_code",
+            "password",
+            "refresh_token",
+            "client_credentials",
+        ] {
             metrics.add(tokens_issued(grant_type), 0);
         }
         metrics.add(Key::from_static_name(SIGNIN_FAILURES), 0);

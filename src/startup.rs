@@ -240,7 +240,8 @@ pub fn routes_config(cfg: &mut web::ServiceConfig) {
         .configure(routes::pages::configure)
         .configure(routes::admin::configure)
         .configure(routes::api_clients::configure)
-        .configure(routes::api_docs::configure);
+        .configure(routes::api_docs::configure)
+        .configure(oauth::authorize::configure);
 }
 
 /// Body limits (413 above 64 KiB) and JSON errors for bad bodies.

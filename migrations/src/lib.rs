@@ -12,6 +12,7 @@ mod m20261123_000001_user_search_indexes;
 mod m20261128_000001_create_signing_keys;
 mod m20261128_000002_create_clients;
 mod m20261128_000003_create_signin_attempts;
+mod m20261128_000004_create_authorization_codes;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000001_create_signing_keys::Migration),
             Box::new(m20261128_000002_create_clients::Migration),
             Box::new(m20261128_000003_create_signin_attempts::Migration),
+            Box::new(m20261128_000004_create_authorization_codes::Migration),
         ]
     }
 }

@@ -20,6 +20,8 @@ pub enum SessionKind {
     Password,
     /// `POST /login` in a browser.
     Browser,
+    /// `POST /token` redeeming an authorization code (RFC 6749 §4.1.3).
+    AuthorizationCode,
 }
 
 impl SessionKind {
@@ -27,6 +29,7 @@ impl SessionKind {
         match self {
             Self::Password => "password",
             Self::Browser => "browser",
+            Self::AuthorizationCode => "authorization_code",
         }
     }
 }
@@ -164,4 +167,21 @@ pub async fn record_use(
         .exec(db)
         .await
         .map(|_| ())
+}
+
+/// Ends every session `user_id` opened through `client_id` (withdrawing an
+/// app's access). Returns how many were ended.
+pub async fn revoke_for_user_and_client(
+    db: &impl ConnectionTrait,
+    user_id: &str,
+    client_id: &str,
+) -> Result<u64, DbErr> {
+    Ok(Session::update_many()
+        .col_expr(session::Column::RevokedAt, Expr::value(clock::now()))
+        .filter(session::Column::UserId.eq(user_id))
+        .filter(session::Column::ClientId.eq(client_id))
+        .filter(session::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?
+        .rows_affected)
 }

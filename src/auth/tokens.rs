@@ -143,7 +143,8 @@ impl JwtKeys {
         self.ring.as_ref()
     }
 
-    fn now(&self) -> i64 {
+    /// The time the keys go by: the injectable clock (tests stop it).
+    pub fn now(&self) -> i64 {
         self.ring
             .as_ref()
             .map_or_else(clock::now, |ring| ring.now())

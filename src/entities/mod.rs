@@ -1,6 +1,8 @@
 //! SeaORM entities, one per table. Times are UNIX seconds.
 pub mod audit_event;
+pub mod authorization_code;
 pub mod client;
+pub mod consent;
 pub mod key;
 pub mod prelude;
 pub mod refresh_token;

@@ -1,5 +1,7 @@
 pub use super::audit_event::Entity as AuditEvent;
+pub use super::authorization_code::Entity as AuthorizationCode;
 pub use super::client::Entity as Client;
+pub use super::consent::Entity as Consent;
 pub use super::key::Entity as Key;
 pub use super::refresh_token::Entity as RefreshToken;
 pub use super::session::Entity as Session;

@@ -1,5 +1,7 @@
 //! The OAuth 2.0 endpoints (RFC 6749): the token endpoint with one file per
 //! grant, and the error JSON of §5.2.
+pub mod authorization_code;
+pub mod authorize;
 pub mod client;
 pub mod client_credentials;
 pub mod error;

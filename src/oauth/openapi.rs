@@ -37,10 +37,23 @@ pub struct ClientCredentialsGrant {
     pub client_secret: Option<String>,
 }
 
+/// `grant_type=authorization_code` (RFC 6749 §4.1.3, RFC 7636 §4.5): the
+/// code from `/authorize`, the same `redirect_uri`, the PKCE verifier, and
+/// the client (authenticated if confidential).
+#[derive(Deserialize, ToSchema)]
+pub struct AuthorizationCodeGrant {
+    pub code: String,
+    pub redirect_uri: String,
+    pub code_verifier: String,
+    pub client_id: Option<String>,
+    pub client_secret: Option<String>,
+}
+
 /// The body of `POST /token`, `application/x-www-form-urlencoded`.
 #[derive(Deserialize, ToSchema)]
 #[serde(tag = "grant_type", rename_all = "snake_case")]
 pub enum TokenRequest {
+    AuthorizationCode(AuthorizationCodeGrant),
     Password(PasswordGrant),
     RefreshToken(RefreshTokenGrant),
     ClientCredentials(ClientCredentialsGrant),

@@ -3,7 +3,7 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::params::FormParams;
-use super::{client, client_credentials, password, refresh_token, OAuthError};
+use super::{authorization_code, client, client_credentials, password, refresh_token, OAuthError};
 use crate::clients::authenticate::Caller;
 use crate::domain::ScopeSet;
 use crate::net::client_ip;
@@ -12,7 +12,7 @@ use crate::state::AppState;
 /// Answers the token endpoint. Other methods get 405 from the router.
 #[utoipa::path(
     post, path = "/token", tag = "oauth",
-    summary = "Issue tokens: password (RFC 6749 §4.3), refresh (§6), client credentials (§4.4)",
+    summary = "Issue tokens: authorization code (RFC 6749 §4.1), password (§4.3), refresh (§6) or client credentials (§4.4)",
     request_body(content = super::openapi::TokenRequest,
                  content_type = "application/x-www-form-urlencoded"),
     responses(
@@ -63,18 +63,25 @@ pub async fn post_token(
         client: caller.registered(),
         ip: ip.as_deref(),
     };
-    let response = match grant_type {
-        "password" | "refresh_token" | "client_credentials" => {
+    let (grant_type, response) = match grant_type {
+        "password" | "refresh_token" | "client_credentials" | "authorization_code" => {
             context.require_grant(grant_type)?;
             match grant_type {
-                "password" => password::grant(&context).await?,
-                "refresh_token" => refresh_token::grant(&context).await?,
-                _ => client_credentials::grant(&context, &caller)?,
+                "password" => ("password", password::grant(&context).await?),
+                "authorization_code" => (
+                    "authorization_code",
+                    authorization_code::grant(&context).await?,
+                ),
+                "refresh_token" => ("refresh_token", refresh_token::grant(&context).await?),
+                _ => (
+                    "client_credentials",
+                    client_credentials::grant(&context, &caller)?,
+                ),
             }
         }
         other => {
             return Err(OAuthError::unsupported_grant_type(format!(
-                "grant_type {} is not supported; use password, refresh_token or client_credentials",
+                "grant_type {} is not supported; use authorization_code, password, refresh_token or client_credentials",
                 printable(other)
             )))
         }

@@ -31,9 +31,24 @@ async fn metadata_describes_the_server_under_its_issuer() {
     );
     assert_eq!(
         body["grant_types_supported"],
-        json!(["password", "refresh_token", "client_credentials"])
+        json!([
+            "authorization_code",
+            "password",
+            "refresh_token",
+            "client_credentials"
+        ])
     );
-    assert_eq!(body["response_types_supported"], json!([]));
+    // RFC 8414 §2, RFC 7636 §4.2 (S256 only), RFC 9207 §3.
+    assert_eq!(body["response_types_supported"], json!(["code"]));
+    assert_eq!(
+        body["authorization_endpoint"],
+        "http://valet.test/authorize"
+    );
+    assert_eq!(body["code_challenge_methods_supported"], json!(["S256"]));
+    assert_eq!(
+        body["authorization_response_iss_parameter_supported"],
+        json!(true)
+    );
     // Each method is one valet checks (tests/api/clients/authentication.rs).
     assert_eq!(
         body["token_endpoint_auth_methods_supported"],
@@ -54,7 +69,6 @@ async fn metadata_describes_the_server_under_its_issuer() {
             "{scope} missing from {scopes:?}"
         );
     }
-    assert!(body.get("authorization_endpoint").is_none());
 }
 
 #[tokio::test]

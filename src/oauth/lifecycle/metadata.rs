@@ -14,18 +14,22 @@ pub fn builtin_scopes() -> Vec<&'static str> {
     ADMIN_SCOPES.iter().copied().chain(["introspect"]).collect()
 }
 
-/// RFC 8414 §2. `authorization_endpoint` is left out: no grant valet
-/// supports uses it, and `response_types_supported` is empty accordingly.
+/// RFC 8414 §2.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ServerMetadata {
     pub issuer: String,
+    pub authorization_endpoint: String,
     pub token_endpoint: String,
     pub revocation_endpoint: String,
     pub introspection_endpoint: String,
     /// The JWK Set of the keys that sign access tokens (RFC 8414 §2).
     pub jwks_uri: String,
-    pub grant_types_supported: [&'static str; 3],
-    pub response_types_supported: [&'static str; 0],
+    pub grant_types_supported: [&'static str; 4],
+    pub response_types_supported: [&'static str; 1],
+    /// RFC 7636 §4.2: `S256` only; `plain` is refused (RFC 9700 §2.1.1).
+    pub code_challenge_methods_supported: [&'static str; 1],
+    /// RFC 9207 §3: `iss` comes back with every authorization response.
+    pub authorization_response_iss_parameter_supported: bool,
     pub scopes_supported: Vec<&'static str>,
     /// RFC 6749 §2.3.1: a confidential client's secret by HTTP Basic or in
     /// the body; `none` for a public client naming itself by `client_id`.
@@ -42,12 +46,20 @@ impl ServerMetadata {
         let client_auth = ["client_secret_basic", "client_secret_post", "none"];
         Self {
             issuer: issuer.to_owned(),
+            authorization_endpoint: url("/authorize"),
             token_endpoint: url("/token"),
             revocation_endpoint: url("/revoke"),
             introspection_endpoint: url("/introspect"),
             jwks_uri: url(super::jwks::JWKS_PATH),
-            grant_types_supported: ["password", "refresh_token", "client_credentials"],
-            response_types_supported: [],
+            grant_types_supported: [
+                "authorization_code",
+                "password",
+                "refresh_token",
+                "client_credentials",
+            ],
+            response_types_supported: ["code"],
+            code_challenge_methods_supported: ["S256"],
+            authorization_response_iss_parameter_supported: true,
             scopes_supported: builtin_scopes(),
             token_endpoint_auth_methods_supported: client_auth,
             revocation_endpoint_auth_methods_supported: client_auth,

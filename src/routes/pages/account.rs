@@ -9,7 +9,9 @@ use chrono::DateTime;
 use super::render::{render, PageError};
 use super::Nav;
 use crate::auth::{sessions, Principal};
+use crate::domain::ScopeSet;
 use crate::entities::session;
+use crate::oauth::authorize::consent;
 use crate::routes::flash::{self, Flash};
 use crate::state::AppState;
 
@@ -19,8 +21,17 @@ pub(super) struct AccountPage {
     nav: Nav,
     profile: Profile,
     sessions: Vec<SessionRow>,
+    apps: Vec<AppRow>,
     flash: Option<Flash>,
     errors: PasswordErrors,
+}
+
+/// An app the user allowed on the consent page (OpenID Connect Core
+/// §3.1.2.4), which the user may withdraw.
+struct AppRow {
+    client_id: String,
+    name: String,
+    scopes: Vec<String>,
 }
 
 struct Profile {
@@ -103,6 +114,20 @@ impl AccountPage {
             .collect();
         // This browser first, then newest first (the order of `list_live`).
         rows.sort_by_key(|row| !row.current);
+        let mut apps = Vec::new();
+        for allowed in consent::list(&state.db, &user.id).await? {
+            let name = crate::clients::find(&state.db, &allowed.client_id)
+                .await?
+                .map_or_else(|| allowed.client_id.clone(), |c| c.name);
+            apps.push(AppRow {
+                scopes: ScopeSet::from_stored(&allowed.scope)
+                    .iter()
+                    .map(consent::describe)
+                    .collect(),
+                client_id: allowed.client_id,
+                name,
+            });
+        }
         Ok(Self {
             nav: Nav::new(principal, session)?,
             profile: Profile {
@@ -112,6 +137,7 @@ impl AccountPage {
                 scopes: user.scope_set().to_vec(),
             },
             sessions: rows,
+            apps,
             flash: flash::take(session),
             errors,
         })

@@ -66,7 +66,12 @@ pub async fn get_login(
 ) -> Result<HttpResponse, PageError> {
     let next = query_param(req.query_string(), "next");
     let next = next.as_deref().and_then(local_path);
-    if let Ok(Some(sid)) = session.get::<String>(SESSION_ID_KEY) {
+    // OpenID Connect Core §3.1.2.1 `login_hint`, passed on by /authorize.
+    let hint = query_param(req.query_string(), "login_hint").unwrap_or_default();
+    // `/authorize` with `prompt=login` or `max_age` asks for the password
+    // again even of a signed-in browser (OpenID Connect Core §3.1.2.1).
+    let reauthenticate = query_param(req.query_string(), "prompt").as_deref() == Some("login");
+    if let (false, Ok(Some(sid))) = (reauthenticate, session.get::<String>(SESSION_ID_KEY)) {
         if sessions::find_live(&state.db, &sid).await?.is_some() {
             return Ok(see_other(landing(next)));
         }
@@ -74,7 +79,7 @@ pub async fn get_login(
     let page = LoginPage {
         csrf: csrf::token(&session)?,
         next,
-        username: "",
+        username: hint.get(..hint.len().min(64)).unwrap_or(""),
         error: None,
         username_error: None,
         password_error: None,

@@ -8,7 +8,8 @@ use crate::auth::{csrf, Guard, Principal};
 use crate::error::AppError;
 
 mod account;
-mod form;
+mod apps;
+pub mod form;
 mod login;
 pub mod next;
 mod password;
@@ -40,6 +41,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .wrap(Guard::page())
             .route(web::get().to(back_to_account))
             .route(web::post().to(password::post_password)),
+    )
+    .service(
+        web::resource("/account/apps/{client_id}/withdraw")
+            .wrap(Guard::page())
+            .route(web::get().to(back_to_account))
+            .route(web::post().to(apps::post_withdraw_app)),
     )
     .service(
         web::resource("/account/sessions/{id}/end")

@@ -1,0 +1,300 @@
+//! The authorization endpoint (RFC 6749 §4.1, RFC 7636, RFC 9207, OpenID
+//! Connect Core §3.1.2): `GET`/`POST /authorize` signs the user in through
+//! `/login`, asks for consent unless the client is first-party, and sends
+//! the browser back to the client with a code.
+use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+
+use crate::auth::middleware::SESSION_ID_KEY;
+use crate::auth::{csrf, sessions};
+use crate::domain::ScopeSet;
+use crate::entities::{session, user};
+use crate::routes::pages::render::{error_page, render, see_other};
+use crate::routes::pages::PageError;
+use crate::state::AppState;
+
+pub mod code;
+pub mod consent;
+pub mod request;
+
+use request::{AuthorizationRequest, ClientError, Refusal, IDENTITY_SCOPES};
+
+/// Registers `/authorize` and the consent form's target.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::resource("/authorize")
+            .route(web::get().to(get_authorize))
+            .route(web::post().to(post_authorize)),
+    )
+    .service(web::resource("/authorize/consent").route(web::post().to(post_consent)));
+}
+
+/// `GET /authorize` (RFC 6749 §4.1.1).
+pub async fn get_authorize(
+    req: HttpRequest,
+    session: Session,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    authorize(req.query_string(), &session, &state).await
+}
+
+/// `POST /authorize`, form-encoded (OpenID Connect Core §3.1.2.1).
+pub async fn post_authorize(
+    body: web::Bytes,
+    session: Session,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    let raw = String::from_utf8_lossy(&body);
+    authorize(&raw, &session, &state).await
+}
+
+#[derive(Template)]
+#[template(path = "consent.html")]
+struct ConsentPage<'a> {
+    csrf: String,
+    client_name: &'a str,
+    username: &'a str,
+    scopes: Vec<String>,
+    request: &'a str,
+}
+
+async fn authorize(
+    raw: &str,
+    session: &Session,
+    state: &AppState,
+) -> Result<HttpResponse, PageError> {
+    let request = match request::read(state, raw).await {
+        Ok(request) => request,
+        Err(refusal) => return refused(state, refusal),
+    };
+    let Some((browser, user)) = signed_in(session, state).await? else {
+        return sign_in_first(state, &request, raw, false);
+    };
+    let now = crate::clock::now();
+    let too_old = request
+        .max_age
+        .is_some_and(|max_age| now - browser.created_at > max_age);
+    if request.prompt.login || too_old {
+        return sign_in_first(state, &request, raw, true);
+    }
+    let scope = granted_scope(&request, &user);
+    if needs_consent(state, &request, &user, &scope).await? {
+        if request.prompt.none {
+            return Ok(to_client(
+                state,
+                &client_error(
+                    &request,
+                    "consent_required",
+                    "the user has not allowed this application",
+                ),
+            ));
+        }
+        let scopes = scope.iter().map(consent::describe).collect();
+        let page = ConsentPage {
+            csrf: csrf::token(session)?,
+            client_name: &request.client.name,
+            username: &user.username,
+            scopes,
+            request: &without_prompt(raw),
+        };
+        return render(StatusCode::OK, &page);
+    }
+    issue_code(state, &request, &user, &browser, &scope).await
+}
+
+/// `POST /authorize/consent`: Allow or Deny, CSRF-checked. The request is
+/// checked again from the start, as if it had just arrived.
+pub async fn post_consent(
+    body: web::Bytes,
+    session: Session,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    let fields = crate::routes::pages::form::Fields::parse(&body);
+    csrf::verify(&session, fields.get(csrf::FIELD))?;
+    let raw = fields.text("request");
+    let request = match request::read(&state, raw).await {
+        Ok(request) => request,
+        Err(refusal) => return refused(&state, refusal),
+    };
+    let Some((browser, user)) = signed_in(&session, &state).await? else {
+        return sign_in_first(&state, &request, raw, false);
+    };
+    if fields.text("decision") != "allow" {
+        return Ok(to_client(
+            &state,
+            &client_error(&request, "access_denied", "the user denied the request"),
+        ));
+    }
+    let scope = granted_scope(&request, &user);
+    consent::remember(
+        &state.db,
+        &user.id,
+        &request.client.client_id,
+        &scope,
+        crate::clock::now(),
+    )
+    .await?;
+    issue_code(&state, &request, &user, &browser, &scope).await
+}
+
+async fn signed_in(
+    session: &Session,
+    state: &AppState,
+) -> Result<Option<(session::Model, user::Model)>, PageError> {
+    match session.get::<String>(SESSION_ID_KEY) {
+        Ok(Some(sid)) => Ok(sessions::find_live(&state.db, &sid).await?),
+        _ => Ok(None),
+    }
+}
+
+/// The requested scopes the user may have: identity scopes need only the
+/// client's registration (checked already), others the user's own.
+fn granted_scope(request: &AuthorizationRequest, user: &user::Model) -> ScopeSet {
+    let held = user.scope_set();
+    let mut granted = ScopeSet::default();
+    for s in request.scope.iter() {
+        if IDENTITY_SCOPES.contains(&s) || held.contains(s) {
+            if let Ok(s) = crate::domain::Scope::parse(s) {
+                granted.insert(s);
+            }
+        }
+    }
+    granted
+}
+
+async fn needs_consent(
+    state: &AppState,
+    request: &AuthorizationRequest,
+    user: &user::Model,
+    scope: &ScopeSet,
+) -> Result<bool, PageError> {
+    if request.client.first_party {
+        return Ok(false);
+    }
+    if request.prompt.consent {
+        return Ok(true);
+    }
+    let remembered = consent::remembered(&state.db, &user.id, &request.client.client_id).await?;
+    Ok(!remembered.is_some_and(|allowed| scope.is_subset(&allowed)))
+}
+
+async fn issue_code(
+    state: &AppState,
+    request: &AuthorizationRequest,
+    user: &user::Model,
+    browser: &session::Model,
+    scope: &ScopeSet,
+) -> Result<HttpResponse, PageError> {
+    let code = code::issue(
+        &state.db,
+        request,
+        &user.id,
+        scope,
+        browser.created_at,
+        state.jwt.now(),
+        state.settings.auth_code_ttl,
+    )
+    .await?;
+    let mut params = vec![("code", code.as_str())];
+    if let Some(s) = &request.state {
+        params.push(("state", s));
+    }
+    params.push(("iss", &state.settings.issuer));
+    Ok(see_other(&with_query(&request.redirect_uri, &params)))
+}
+
+/// Sends the browser to `/login`, which comes back here. `prompt=none`
+/// may not show a page: `login_required` instead. The way back drops
+/// `prompt=login` and `max_age`, which the sign-in about to happen meets.
+fn sign_in_first(
+    state: &AppState,
+    request: &AuthorizationRequest,
+    raw: &str,
+    again: bool,
+) -> Result<HttpResponse, PageError> {
+    if request.prompt.none {
+        return Ok(to_client(
+            state,
+            &client_error(request, "login_required", "the user is not signed in"),
+        ));
+    }
+    let back = format!("/authorize?{}", without_prompt(raw));
+    let mut login = form_urlencoded::Serializer::new(String::new());
+    login.append_pair("next", &back);
+    if again {
+        login.append_pair("prompt", "login");
+    }
+    if let Some(hint) = &request.login_hint {
+        login.append_pair("login_hint", hint);
+    }
+    Ok(see_other(&format!("/login?{}", login.finish())))
+}
+
+/// The request's parameters again, without `prompt` (but `consent`) and
+/// `max_age`.
+fn without_prompt(raw: &str) -> String {
+    let mut out = form_urlencoded::Serializer::new(String::new());
+    for (name, value) in form_urlencoded::parse(raw.as_bytes()) {
+        match &*name {
+            "max_age" => {}
+            "prompt" => {
+                if value.split(' ').any(|v| v == "consent") {
+                    out.append_pair("prompt", "consent");
+                }
+            }
+            _ => {
+                out.append_pair(&name, &value);
+            }
+        }
+    }
+    out.finish()
+}
+
+fn client_error(
+    request: &AuthorizationRequest,
+    error: &'static str,
+    description: &str,
+) -> ClientError {
+    ClientError {
+        redirect_uri: request.redirect_uri.clone(),
+        state: request.state.clone(),
+        error,
+        description: description.to_owned(),
+    }
+}
+
+fn refused(state: &AppState, refusal: Refusal) -> Result<HttpResponse, PageError> {
+    match refusal {
+        Refusal::Page(message) => Ok(error_page(
+            StatusCode::BAD_REQUEST,
+            "This sign-in request cannot be used",
+            &message,
+        )),
+        Refusal::Client(error) => Ok(to_client(state, &error)),
+        Refusal::Error(e) => Err(e.into()),
+    }
+}
+
+/// RFC 6749 §4.1.2.1 with RFC 9207's `iss`: 303 to the client.
+fn to_client(state: &AppState, error: &ClientError) -> HttpResponse {
+    let mut params = vec![
+        ("error", error.error),
+        ("error_description", error.description.as_str()),
+    ];
+    if let Some(s) = &error.state {
+        params.push(("state", s));
+    }
+    params.push(("iss", &state.settings.issuer));
+    see_other(&with_query(&error.redirect_uri, &params))
+}
+
+/// `uri` with `params` added to its query (RFC 6749 §3.1.2 keeps an
+/// existing query).
+fn with_query(uri: &str, params: &[(&str, &str)]) -> String {
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    query.extend_pairs(params);
+    let separator = if uri.contains('?') { '&' } else { '?' };
+    format!("{uri}{separator}{}", query.finish())
+}

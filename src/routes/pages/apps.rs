@@ -1,0 +1,34 @@
+//! "Apps with access" on `/account`: withdrawing what the user allowed an
+//! app on the consent page, which also ends that app's sessions.
+use actix_session::Session;
+use actix_web::{web, HttpResponse};
+
+use super::form::Fields;
+use super::render::{see_other, PageError};
+use crate::auth::{csrf, sessions, Principal};
+use crate::oauth::authorize::consent;
+use crate::routes::flash::{self, Flash};
+use crate::state::AppState;
+
+/// `POST /account/apps/{client_id}/withdraw`, behind `Guard::page()`.
+pub async fn post_withdraw_app(
+    principal: Principal,
+    path: web::Path<String>,
+    body: web::Bytes,
+    session: Session,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    csrf::verify(&session, Fields::parse(&body).get(csrf::FIELD))?;
+    let client_id = path.into_inner();
+    let user_id = &principal.user.id;
+    if consent::withdraw(&state.db, user_id, &client_id).await? {
+        sessions::revoke_for_user_and_client(&state.db, user_id, &client_id).await?;
+        flash::set(
+            &session,
+            Flash::success("The app no longer has access and has been signed out."),
+        );
+    } else {
+        flash::set(&session, Flash::error("That app had no access."));
+    }
+    Ok(see_other("/account"))
+}
