@@ -12,6 +12,8 @@ use metrics::{Key, Label, Level, Metadata, Recorder, SharedString};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusRecorder};
 use sea_orm::{DatabaseConnection, DatabaseConnectionType};
 
+use crate::state::AppState;
+
 const REQUESTS: &str = "valet_http_requests_total";
 const DURATION: &str = "valet_http_request_duration_seconds";
 const TOKENS_ISSUED: &str = "valet_tokens_issued_total";
@@ -126,15 +128,14 @@ impl Metrics {
     }
 
     /// The exposition text, with the gauges read at this moment.
-    pub fn render(&self, db: &DatabaseConnection) -> String {
+    /// `signins` is the number of sign-ins admitted now (checking a password
+    /// or waiting to).
+    pub fn render(&self, db: &DatabaseConnection, signins: usize) -> String {
         let Some(recorder) = &self.0 else {
             return String::new();
         };
         let gauge = |key: Key, value: f64| recorder.register_gauge(&key, &METADATA).set(value);
-        gauge(
-            Key::from_static_name(SIGNIN_QUEUE),
-            crate::auth::bcrypt_pool::queue_depth() as f64,
-        );
+        gauge(Key::from_static_name(SIGNIN_QUEUE), signins as f64);
         let (size, idle) = pool_connections(db);
         for (state, value) in [("active", size.saturating_sub(idle)), ("idle", idle)] {
             gauge(
@@ -184,37 +185,30 @@ fn pool_connections(db: &DatabaseConnection) -> (usize, usize) {
     }
 }
 
-struct Scrape {
-    metrics: Metrics,
-    db: DatabaseConnection,
-}
-
 /// The metrics listener: `GET /metrics` and nothing else (404).
-pub fn serve(
-    listener: TcpListener,
-    metrics: Metrics,
-    db: DatabaseConnection,
-) -> std::io::Result<Server> {
-    let scrape = web::Data::new(Scrape { metrics, db });
-    scrape.metrics.spawn_upkeep();
+pub fn serve(listener: TcpListener, state: web::Data<AppState>) -> std::io::Result<Server> {
+    state.metrics.spawn_upkeep();
     Ok(HttpServer::new(move || {
         App::new()
-            .app_data(scrape.clone())
+            .app_data(state.clone())
             .route("/metrics", web::get().to(get_metrics))
             .default_service(web::to(HttpResponse::NotFound))
     })
     .workers(1)
+    // Acting on SIGTERM itself, this second server would end the process
+    // under the main one's in-flight requests; the main server stops it.
+    .disable_signals()
     .listen(listener)?
     .shutdown_timeout(5)
     .run())
 }
 
-async fn get_metrics(scrape: web::Data<Scrape>) -> HttpResponse {
+async fn get_metrics(state: web::Data<AppState>) -> HttpResponse {
     HttpResponse::Ok()
         .insert_header((
             header::CONTENT_TYPE,
             "text/plain; version=0.0.4; charset=utf-8",
         ))
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        .body(scrape.metrics.render(&scrape.db))
+        .body(state.metrics.render(&state.db, state.signin_queue.depth()))
 }

@@ -101,9 +101,8 @@ impl Application {
         let metrics = match metrics_listener {
             Some(listener) => {
                 let port = listener.local_addr().map_err(|e| e.to_string())?.port();
-                let server =
-                    crate::metrics::serve(listener, state.metrics.clone(), state.db.clone())
-                        .map_err(|e| format!("cannot start the metrics server: {e}"))?;
+                let server = crate::metrics::serve(listener, state.clone())
+                    .map_err(|e| format!("cannot start the metrics server: {e}"))?;
                 Some((port, server))
             }
             None => None,
@@ -132,8 +131,16 @@ impl Application {
     /// Serves until SIGINT/SIGTERM, then drains in-flight requests.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         match self.metrics {
+            // The metrics listener ignores signals (see `metrics::serve`): it
+            // stops once the main server has drained its requests.
             Some((_, metrics)) => {
-                futures_util::future::try_join(self.server, metrics).await?;
+                let handle = metrics.handle();
+                let main = async {
+                    let result = self.server.await;
+                    handle.stop(true).await;
+                    result
+                };
+                futures_util::future::try_join(main, metrics).await?;
                 Ok(())
             }
             None => self.server.await,

@@ -183,11 +183,18 @@ async fn two_processes_starting_together_on_a_new_database_create_one_admin_and_
 async fn sigterm_drains_in_flight_requests_and_exits_zero() {
     let database = TestDatabase::create().await;
     let url = database.url();
-    // A real bcrypt cost keeps the sign-in in flight while SIGTERM arrives.
+    // A real bcrypt cost keeps the sign-in in flight while SIGTERM arrives;
+    // the metrics listener tells when it is.
+    let metrics_port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .unwrap()
+        .port();
+    let metrics_addr = format!("127.0.0.1:{metrics_port}");
     let mut valet = ValetProcess::start(&[
         ("DATABASE_URL", url.as_str()),
         ("VALET_BCRYPT_COST", "13"),
         ("VALET_ADMIN_PASSWORD", "admin-password-1"),
+        ("VALET_METRICS_ADDR", metrics_addr.as_str()),
     ]);
     let client = reqwest::Client::new();
     let in_flight = tokio::spawn(
@@ -200,7 +207,22 @@ async fn sigterm_drains_in_flight_requests_and_exits_zero() {
             ])
             .send(),
     );
-    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    let metrics = format!("http://{metrics_addr}/metrics");
+    loop {
+        let text = client
+            .get(&metrics)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        if !text.contains("valet_signin_queue_depth 0") {
+            assert!(text.contains("valet_signin_queue_depth 1"), "{text}");
+            break;
+        }
+        tokio::task::yield_now().await;
+    }
     valet.terminate();
     let response = in_flight
         .await
