@@ -13,6 +13,7 @@ mod m20261128_000001_create_signing_keys;
 mod m20261128_000002_create_clients;
 mod m20261128_000003_create_signin_attempts;
 mod m20261128_000004_create_authorization_codes;
+mod m20261128_000005_widen_session_kind;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000002_create_clients::Migration),
             Box::new(m20261128_000003_create_signin_attempts::Migration),
             Box::new(m20261128_000004_create_authorization_codes::Migration),
+            Box::new(m20261128_000005_widen_session_kind::Migration),
         ]
     }
 }
