@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# valet's performance benchmark (issue 8).
+# valet's performance benchmark .
 #
 #   bench/run.sh [--check]
 #

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Sign-in timing benchmark (issue 6, SPEC §2): does `POST /token` take as long
+# Sign-in timing benchmark (README): does `POST /token` take as long
 # for an unknown username as for a wrong password of an existing user?
 #
 #   bench/timing.sh

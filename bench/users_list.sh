@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Times the users list at 100,000 users (issue 4): seeds a SQLite database
+# Times the users list at 100,000 users : seeds a SQLite database
 # straight through sqlite3 (one INSERT … SELECT, every row sharing one
 # precomputed bcrypt hash, so no 100k bcrypt calls), starts a release build
 # and times GET /api/users and GET /admin/users over HTTP with curl.

@@ -1,7 +1,7 @@
 //! The machine's bcrypt ceiling: how many bcrypt verifications per second all
 //! cores together manage at a given cost (default 12, valet's default).
 //! `POST /token` can never go faster than this, so `bench/run.sh` compares the
-//! token endpoint against it (issue 8).
+//! token endpoint against it .
 //!
 //! ```sh
 //! cargo run --release --example bcrypt_ceiling -- [SECONDS] [COST]

@@ -1,4 +1,4 @@
-//! Typed settings from the environment and `.env` (SPEC §1), validated once
+//! Typed settings from the environment and `.env` (README), validated once
 //! before the server listens. Secrets are redacted in `Debug`.
 use std::fmt;
 use std::net::{IpAddr, SocketAddr};
@@ -55,7 +55,7 @@ pub struct Settings {
     pub admin_password: Option<Secret>,
     pub rate_limit_per_minute: u32,
     pub trusted_proxies: Vec<IpAddr>,
-    /// `VALET_SIGNING_ALG` (SPEC §8).
+    /// `VALET_SIGNING_ALG` (docs/resource-servers.md).
     pub signing_alg: Alg,
     /// `VALET_KEY_ROTATION_DAYS`; 0: only by hand.
     pub key_rotation_days: u32,

@@ -34,7 +34,7 @@ pub async fn connect(settings: &Settings) -> Result<DatabaseConnection, DbErr> {
     // A PostgreSQL connection can go stale (a restarted server, a dropped
     // socket), so it is checked before use. A SQLite connection is a file
     // handle in this process and cannot: checking it would only cost one more
-    // round trip to its worker thread on every query (issue 8).
+    // round trip to its worker thread on every query .
     options.test_before_acquire(settings.is_postgres());
     // A new SQLite file is switched to WAL under an exclusive lock, before the
     // busy timeout applies: processes opening it at the same moment retry.

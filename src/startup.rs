@@ -24,7 +24,7 @@ use crate::metrics::Metrics;
 use crate::state::AppState;
 use crate::{db, oauth, routes, users};
 
-/// Request bodies above this are refused with 413 (SPEC §6).
+/// Request bodies above this are refused with 413 (docs/security.md).
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 /// Name of the browser session cookie.
 pub const SESSION_COOKIE: &str = "valet_session";
@@ -268,7 +268,7 @@ fn configure_limits(cfg: &mut web::ServiceConfig) {
         .app_data(web::PathConfig::default().error_handler(crate::routes::errors::path_error));
 }
 
-/// SPEC §5: headers on every response; HSTS only under an https issuer.
+/// README: headers on every response; HSTS only under an https issuer.
 fn security_headers(https: bool) -> DefaultHeaders {
     let headers = DefaultHeaders::new()
         .add(("X-Content-Type-Options", "nosniff"))

@@ -32,7 +32,7 @@ use crate::entities::prelude::User;
 use crate::entities::user;
 use crate::error::{is_unique_violation, AppError};
 
-/// The scopes `valet user add --admin` grants (SPEC §1).
+/// The scopes `valet user add --admin` grants (README).
 pub const ADMIN_SCOPES: [&str; 3] = ["admin", "users:read", "users:write"];
 
 /// A user to create, every field already parsed.
@@ -172,7 +172,7 @@ pub async fn delete(db: &DatabaseConnection, user: &user::Model) -> Result<(), A
     Ok(())
 }
 
-/// Lifts a brute-force lock (SPEC §3) by zeroing the lockout columns.
+/// Lifts a brute-force lock (docs/security.md) by zeroing the lockout columns.
 pub async fn unlock(db: &DatabaseConnection, user: &user::Model) -> Result<(), AppError> {
     User::update_many()
         .col_expr(user::Column::FailedLogins, Expr::value(0))
@@ -186,7 +186,7 @@ pub async fn unlock(db: &DatabaseConnection, user: &user::Model) -> Result<(), A
 }
 
 /// Ends every session of the user, and with them every refresh and access
-/// token (SPEC §4 "sign out everywhere"). Returns how many were live.
+/// token (README "sign out everywhere"). Returns how many were live.
 pub async fn sign_out_everywhere(
     db: &DatabaseConnection,
     user: &user::Model,
@@ -228,7 +228,7 @@ pub async fn enabled_admin_exists(db: &DatabaseConnection) -> Result<bool, AppEr
     Ok(update::count_enabled_admins(db).await? > 0)
 }
 
-/// SPEC §1: when no admin exists, create one from `VALET_ADMIN_USERNAME` /
+/// README: when no admin exists, create one from `VALET_ADMIN_USERNAME` /
 /// `VALET_ADMIN_PASSWORD`, or `admin` with a random password printed once.
 /// Processes racing here create one admin: the unique username decides.
 pub async fn bootstrap_admin(
@@ -260,7 +260,7 @@ pub async fn bootstrap_admin(
     };
     match create(db, hasher, new).await {
         Ok(admin) if generated => {
-            // The one secret valet ever prints (SPEC §1). It must reach the
+            // The one secret valet ever prints (README). It must reach the
             // operator even when RUST_LOG hides warnings.
             let line = format!(
                 "created the first admin {:?} with password {} (shown once; change it)",

@@ -1,6 +1,6 @@
 use sea_orm_migration::{prelude::*, schema::*};
 
-/// Users (SPEC §2). Times are UNIX seconds so that SQLite and PostgreSQL
+/// Users (README). Times are UNIX seconds so that SQLite and PostgreSQL
 /// compare them the same way.
 #[derive(DeriveMigrationName)]
 pub struct Migration;

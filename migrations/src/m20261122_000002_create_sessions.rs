@@ -1,6 +1,6 @@
 use sea_orm_migration::{prelude::*, schema::*};
 
-/// Sign-in sessions (SPEC §3): one row per password grant or browser login.
+/// Sign-in sessions (docs/security.md): one row per password grant or browser login.
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 

@@ -1,6 +1,6 @@
 use sea_orm_migration::{prelude::*, schema::*};
 
-/// The audit log (SPEC §5): sign-ins, failures, lockouts, token reuse and
+/// The audit log (README): sign-ins, failures, lockouts, token reuse and
 /// admin actions. `subject` is the username acted on, `actor` who acted.
 #[derive(DeriveMigrationName)]
 pub struct Migration;

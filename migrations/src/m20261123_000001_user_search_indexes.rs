@@ -1,7 +1,7 @@
 use sea_orm_migration::prelude::*;
 
-/// Indexes for the users search (SPEC §4 `GET /api/users?q=`) and the audit
-/// filter (SPEC §5). The search matches a case-insensitive prefix of the
+/// Indexes for the users search (README `GET /api/users?q=`) and the audit
+/// filter (README). The search matches a case-insensitive prefix of the
 /// username, email or full name, so each is indexed as `lower(column)`;
 /// expression indexes exist in both SQLite (3.9+) and PostgreSQL. The audit
 /// page filters by subject (already indexed) or by actor.

@@ -1,10 +1,10 @@
-//! The threads bcrypt runs on (SPEC §2: never on the async workers).
+//! The threads bcrypt runs on (README: never on the async workers).
 //!
 //! One process-wide pool of one thread per core: more would only make each
 //! hash take longer. The threads run at a lower OS priority (nice
 //! [`BCRYPT_NICE`]) so that when sign-ins keep every core busy, the async
 //! workers still get the CPU the moment a request arrives and `/users/me`
-//! stays fast (issue 8); on an otherwise idle machine bcrypt still has every
+//! stays fast ; on an otherwise idle machine bcrypt still has every
 //! core to itself, so sign-in throughput is unchanged.
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering};

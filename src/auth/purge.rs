@@ -1,4 +1,4 @@
-//! Purging expired sessions and their refresh tokens (SPEC §3, issue 5).
+//! Purging expired sessions and their refresh tokens (docs/security.md).
 //! An expired session is already refused everywhere (`sessions::find_live`);
 //! this only keeps the tables from growing. It runs as one background task
 //! per process, in small batches, so requests are never held up by it.

@@ -1,4 +1,4 @@
-//! Sign-in sessions (SPEC §3): every successful sign-in opens one; refresh
+//! Sign-in sessions (docs/security.md): every successful sign-in opens one; refresh
 //! tokens and access tokens belong to it; revoking it ends all of them.
 use std::sync::OnceLock;
 
@@ -62,7 +62,7 @@ pub async fn open(
 /// The session and its user, when the session is live (not revoked, not
 /// expired) and its user exists and is enabled. Runs on every authenticated
 /// request, always against the database, so a revocation by any instance
-/// counts at the next request (SPEC §4).
+/// counts at the next request (README).
 pub async fn find_live(
     db: &impl ConnectionTrait,
     session_id: &str,
@@ -83,7 +83,7 @@ pub async fn find_live(
 
 /// The SQL of [`find_live`]: the session joined with its user, by primary
 /// key. Built once per backend, since only the bound session id changes
-/// (issue 8: building it took a few dozen allocations per request). It has
+/// (building it took a few dozen allocations per request). It has
 /// no `LIMIT ?` (what `.one()` adds): SQLite re-prepares a statement whose
 /// LIMIT is a bound parameter on every run, as its planner reads the value.
 fn find_live_sql(backend: DbBackend) -> &'static str {

@@ -1,5 +1,5 @@
 //! JWT access tokens per RFC 9068: signed with the current asymmetric key
-//! (SPEC §8, `kid` in the header), or HS256 with `VALET_JWT_SECRET` in the
+//! (docs/resource-servers.md, `kid` in the header), or HS256 with `VALET_JWT_SECRET` in the
 //! legacy shared-secret mode.
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};

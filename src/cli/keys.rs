@@ -1,4 +1,4 @@
-//! `valet keys list | rotate [--now] | revoke KID` (SPEC §8).
+//! `valet keys list | rotate [--now] | revoke KID` (docs/resource-servers.md).
 use clap::Subcommand;
 
 use crate::config::Settings;
@@ -19,7 +19,7 @@ pub enum KeysCommand {
     Revoke { kid: String },
 }
 
-/// `valet keys …` (SPEC §8). Instances see the change within a second.
+/// `valet keys …` (docs/resource-servers.md). Instances see the change within a second.
 pub async fn run(
     conn: &sea_orm::DatabaseConnection,
     settings: &Settings,

@@ -1,6 +1,6 @@
 use sea_orm::entity::prelude::*;
 
-/// One line of the audit log (SPEC §5).
+/// One line of the audit log (README).
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "audit_events")]
 pub struct Model {

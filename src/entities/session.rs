@@ -1,6 +1,6 @@
 use sea_orm::entity::prelude::*;
 
-/// A sign-in session (SPEC §3). `kind` is `password` (a `/token` grant) or
+/// A sign-in session (docs/security.md). `kind` is `password` (a `/token` grant) or
 /// `browser` (a `/login`).
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "sessions")]

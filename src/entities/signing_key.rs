@@ -1,6 +1,6 @@
 use sea_orm::entity::prelude::*;
 
-/// An asymmetric signing key (SPEC §8). Keys are base64 DER: the private
+/// An asymmetric signing key (docs/resource-servers.md). Keys are base64 DER: the private
 /// half PKCS#8, the public half as the algorithm's JWK needs it. Times are
 /// UNIX seconds; the state is derived from them (see `keys::KeyState`).
 #[derive(Clone, PartialEq, Eq, DeriveEntityModel)]

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::material::{Alg, KeyError, KeyMaterial};
 
-/// Clock skew tolerated on `exp` and `nbf` (SPEC §3: at most 5 seconds).
+/// Clock skew tolerated on `exp` and `nbf` (docs/security.md: at most 5 seconds).
 pub const LEEWAY_SECONDS: i64 = 5;
 
 /// The JOSE header valet writes (RFC 7515 §4.1).

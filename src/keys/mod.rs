@@ -1,4 +1,4 @@
-//! Asymmetric signing keys and their rotation (SPEC §8; RFC 7517, RFC 7518,
+//! Asymmetric signing keys and their rotation (docs/resource-servers.md; RFC 7517, RFC 7518,
 //! RFC 9068 §4): made and kept in the database, held parsed in memory by
 //! every instance, published as a JWKS.
 use sea_orm::ConnectionTrait;

@@ -22,7 +22,7 @@ pub const RELOAD_SECONDS: i64 = 1;
 /// again (another instance may have just made it), at most this often.
 const UNKNOWN_KID_RELOAD: Duration = Duration::from_secs(1);
 
-/// What the settings say about keys (SPEC §8).
+/// What the settings say about keys (docs/resource-servers.md).
 #[derive(Clone, Copy, Debug)]
 pub struct KeyPolicy {
     /// `VALET_SIGNING_ALG`.
@@ -50,7 +50,7 @@ impl KeyPolicy {
     }
 }
 
-/// A key's state, derived from its times and the clock (SPEC §8).
+/// A key's state, derived from its times and the clock (docs/resource-servers.md).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum KeyState {
     /// Published, not signing yet.
@@ -201,7 +201,7 @@ impl KeySet {
         self.keys[i].material.as_deref()
     }
 
-    /// The public keys to publish at `now` (SPEC §8): every key about to
+    /// The public keys to publish at `now` (docs/resource-servers.md): every key about to
     /// sign, signing, or whose tokens may not have expired yet.
     pub fn published(&self, now: i64) -> Vec<Jwk> {
         (0..self.keys.len())
@@ -313,7 +313,7 @@ impl KeyRing {
     }
 
     /// Reads every key; makes a new one first when one is due. Only a
-    /// starting instance acts on its `VALET_SIGNING_ALG` (SPEC §8: at the
+    /// starting instance acts on its `VALET_SIGNING_ALG` (docs/resource-servers.md: at the
     /// next start), so instances of two settings during a rolling restart
     /// do not take turns making keys.
     async fn reload(&self, db: &impl ConnectionTrait, starting: bool) -> Result<(), StoreError> {

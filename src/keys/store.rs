@@ -94,7 +94,7 @@ pub async fn create(
 }
 
 /// Marks `kid` revoked. Refuses the key that signs at `now` unless a newer
-/// key signs already (SPEC §8: there must always be a key that signs).
+/// key signs already (docs/resource-servers.md: there must always be a key that signs).
 pub async fn revoke(
     db: &impl ConnectionTrait,
     kid: &str,

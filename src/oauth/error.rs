@@ -83,7 +83,7 @@ impl OAuthError {
     }
 
     /// The same answer for an unknown user, a wrong password and a locked
-    /// account (SPEC §3), so none of them can be told apart.
+    /// account (docs/security.md), so none of them can be told apart.
     pub fn bad_credentials() -> Self {
         Self::invalid_grant("the username or password is incorrect")
     }

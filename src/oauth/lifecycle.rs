@@ -1,4 +1,4 @@
-//! The token lifecycle endpoints beside `/token` (SPEC §4): revocation
+//! The token lifecycle endpoints beside `/token` (README): revocation
 //! (RFC 7009), introspection (RFC 7662) and the server metadata document
 //! (RFC 8414) and the JWK Set (RFC 7517), plus what revocation and introspection share: recognising
 //! which kind of token a client presented.

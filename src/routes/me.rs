@@ -28,7 +28,7 @@ impl From<&user::Model> for UserView {
     }
 }
 
-/// `GET /users/me` (SPEC §4): the signed-in user, for any valid token.
+/// `GET /users/me` (README): the signed-in user, for any valid token.
 #[utoipa::path(
     get, path = "/users/me", tag = "users",
     summary = "The signed-in user",

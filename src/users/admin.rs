@@ -1,4 +1,4 @@
-//! Admin actions (SPEC §4 `/api/users…`, SPEC §5 `/admin`): the directory
+//! Admin actions (README `/api/users…`, README `/admin`): the directory
 //! rules of the parent module plus an audit event naming who acted, from
 //! where, and on whom. The admin pages and the JSON API both call these, so
 //! the two cannot drift apart.

@@ -1,4 +1,4 @@
-//! Searching the directory a page at a time (SPEC §4 `GET /api/users`), for
+//! Searching the directory a page at a time (README `GET /api/users`), for
 //! the JSON API and the admin users list alike.
 //!
 //! `q` matches a case-insensitive *prefix* of the username, the email or the
@@ -20,7 +20,7 @@ use crate::error::AppError;
 
 /// `per_page` when none is asked for.
 pub const DEFAULT_PER_PAGE: u64 = 20;
-/// The largest `per_page` (SPEC §4).
+/// The largest `per_page` (README).
 pub const MAX_PER_PAGE: u64 = 100;
 /// Longest `q` taken; a username is at most 64 characters, an email 254.
 const MAX_QUERY_CHARS: usize = 254;

@@ -1,4 +1,4 @@
-//! SPEC §5 `/admin/…`: the admin web UI, signed in with a browser session.
+//! README `/admin/…`: the admin web UI, signed in with a browser session.
 use reqwest::{Method, StatusCode};
 
 use crate::admin_support::{admin_browser, admin_token, api, browser_for};

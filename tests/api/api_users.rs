@@ -1,4 +1,4 @@
-//! SPEC §4 `/api/users…`: every route, its scope and its errors.
+//! README `/api/users…`: every route, its scope and its errors.
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 

@@ -1,4 +1,4 @@
-//! SPEC §5's audit log: sign-ins, failures, lockouts, token reuse and every
+//! README's audit log: sign-ins, failures, lockouts, token reuse and every
 //! admin action, with who acted and from where; shown at `/admin/audit`.
 use reqwest::{Method, StatusCode};
 use sea_orm::{EntityTrait, QueryOrder};

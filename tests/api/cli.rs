@@ -1,4 +1,4 @@
-//! SPEC §1's command line, run as the real binary against a temp database.
+//! README's command line, run as the real binary against a temp database.
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};

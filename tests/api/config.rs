@@ -1,4 +1,4 @@
-//! SPEC §1: a bad configuration value stops the process before it listens.
+//! README: a bad configuration value stops the process before it listens.
 use crate::cli::valet;
 
 #[test]

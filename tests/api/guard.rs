@@ -1,4 +1,4 @@
-//! SPEC §4 and RFC 6750 §3: what the one guard answers on an API route.
+//! README and RFC 6750 §3: what the one guard answers on an API route.
 use reqwest::StatusCode;
 use serde_json::Value;
 

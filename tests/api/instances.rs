@@ -1,4 +1,4 @@
-//! SPEC §6: several valet instances on one database share users, keys,
+//! docs/security.md: several valet instances on one database share users, keys,
 //! refresh tokens, lockouts and revocations.
 use reqwest::StatusCode;
 use serde_json::Value;

@@ -1,4 +1,4 @@
-//! `POST /introspect` (RFC 7662, SPEC §4).
+//! `POST /introspect` (RFC 7662, README).
 use reqwest::StatusCode;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};

@@ -1,4 +1,4 @@
-//! Signing keys, the JWKS and rotation (SPEC §8), checked over HTTP and, as
+//! Signing keys, the JWKS and rotation (docs/resource-servers.md), checked over HTTP and, as
 //! a resource server would, with an independent JWT library (the
 //! `jsonwebtoken` crate) given nothing but the served JWKS.
 use jsonwebtoken::jwk::JwkSet;

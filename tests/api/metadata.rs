@@ -1,4 +1,4 @@
-//! `GET /.well-known/oauth-authorization-server` (RFC 8414, SPEC §4).
+//! `GET /.well-known/oauth-authorization-server` (RFC 8414, README).
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 

@@ -1,4 +1,4 @@
-//! The browser pages of SPEC §5 over real HTTP: a [`Browser`] is a client
+//! The browser pages of README over real HTTP: a [`Browser`] is a client
 //! with its own cookie jar that fills in forms the way a person would.
 mod account;
 mod errors;
@@ -118,7 +118,7 @@ pub fn session_set_cookie(headers: &HeaderMap) -> Option<String> {
         .map(str::to_owned)
 }
 
-/// Asserts the headers SPEC §5 puts on every response.
+/// Asserts the headers README puts on every response.
 pub fn assert_security_headers(headers: &HeaderMap) {
     assert_eq!(headers["x-content-type-options"], "nosniff");
     assert_eq!(headers["referrer-policy"], "no-referrer");

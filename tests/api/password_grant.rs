@@ -1,4 +1,4 @@
-//! SPEC §3's password grant (RFC 6749 §4.3): credentials, check order,
+//! docs/security.md's password grant (RFC 6749 §4.3): credentials, check order,
 //! lockout, scopes and the access token's claims (RFC 9068).
 use reqwest::{Response, StatusCode};
 use serde_json::Value;

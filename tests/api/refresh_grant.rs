@@ -1,4 +1,4 @@
-//! SPEC §3's refresh grant (RFC 6749 §6): rotation, reuse detection,
+//! docs/security.md's refresh grant (RFC 6749 §6): rotation, reuse detection,
 //! atomic consumption, scope narrowing.
 use reqwest::StatusCode;
 use serde_json::Value;

@@ -1,4 +1,4 @@
-//! `POST /revoke` (RFC 7009, SPEC §4).
+//! `POST /revoke` (RFC 7009, README).
 use reqwest::StatusCode;
 use serde_json::Value;
 

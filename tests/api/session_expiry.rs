@@ -1,4 +1,4 @@
-//! Sessions expire with the refresh TTL (SPEC §3) and expired ones are purged.
+//! Sessions expire with the refresh TTL (docs/security.md) and expired ones are purged.
 use std::time::Duration;
 
 use reqwest::StatusCode;

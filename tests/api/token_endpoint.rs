@@ -1,4 +1,4 @@
-//! SPEC §3's request-level rules for `POST /token`.
+//! docs/security.md's request-level rules for `POST /token`.
 use reqwest::StatusCode;
 use serde_json::Value;
 

@@ -1,4 +1,4 @@
-//! The admin pages in a real browser (SPEC §5 `/admin/…`, issue 4): an admin
+//! The admin pages in a real browser (README `/admin/…`): an admin
 //! creates a user through the form and that user can get a token; disabling
 //! through the user page stops the user's token at once; a signed-in user
 //! without the `admin` scope gets the 403 page.

@@ -1,5 +1,5 @@
 //! End-to-end tests of the sign-in pages in a real headless Chromium
-//! (SPEC §5), driven over WebDriver. Skipped, with one line saying so, when
+//! (README), driven over WebDriver. Skipped, with one line saying so, when
 //! chromedriver or Chromium is not installed; see `chrome.rs`.
 #[path = "../api/helpers.rs"]
 mod helpers;

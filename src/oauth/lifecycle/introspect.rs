@@ -1,6 +1,6 @@
 //! `POST /introspect`: token introspection (RFC 7662) for resource servers.
 //! The guard has already checked that the caller holds a Bearer token with
-//! scope `introspect` (RFC 7662 §2.1, SPEC §4).
+//! scope `introspect` (RFC 7662 §2.1, README).
 use actix_web::http::header;
 use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
 use serde::Serialize;
@@ -43,7 +43,7 @@ pub struct Introspection {
     pub iss: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub jti: Option<String>,
-    /// The session (SPEC §3) the token belongs to.
+    /// The session (docs/security.md) the token belongs to.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sid: Option<String>,
 }

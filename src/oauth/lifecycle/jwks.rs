@@ -1,6 +1,6 @@
 //! `GET /.well-known/jwks.json`: the public half of every key that is about
 //! to sign, signs, or signed a token that may not have expired yet
-//! (RFC 7517 §5, SPEC §8).
+//! (RFC 7517 §5, docs/resource-servers.md).
 use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 use serde::Serialize;

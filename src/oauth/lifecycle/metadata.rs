@@ -7,8 +7,8 @@ use serde::Serialize;
 use crate::state::AppState;
 use crate::users::ADMIN_SCOPES;
 
-/// Scopes valet itself gives meaning to: the admin scopes (SPEC §1) and
-/// `introspect` (SPEC §4). Other scopes may be granted to users but are not
+/// Scopes valet itself gives meaning to: the admin scopes (README) and
+/// `introspect` (README). Other scopes may be granted to users but are not
 /// advertised (RFC 8414 §2 allows leaving some out).
 pub fn builtin_scopes() -> Vec<&'static str> {
     ADMIN_SCOPES.iter().copied().chain(["introspect"]).collect()

@@ -1,6 +1,6 @@
 //! `POST /revoke`: token revocation (RFC 7009). Revoking either kind of
 //! token ends the session it belongs to, so the access token, every refresh
-//! token and the browser cookie of that sign-in stop working (SPEC §4).
+//! token and the browser cookie of that sign-in stop working (README).
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use sea_orm::EntityTrait;

@@ -112,7 +112,7 @@ pub struct PasswordForm {
 }
 
 /// Sets a new password (the policy applies) and ends every session of the
-/// user (SPEC §4).
+/// user (README).
 pub async fn post_password(
     req: HttpRequest,
     principal: Principal,

@@ -1,4 +1,4 @@
-//! `GET`, `PATCH` and `DELETE /api/users/{username}` (SPEC §4).
+//! `GET`, `PATCH` and `DELETE /api/users/{username}` (README).
 use std::collections::BTreeMap;
 
 use actix_web::http::StatusCode;
@@ -55,7 +55,7 @@ where
     Option::<T>::deserialize(deserializer).map(Some)
 }
 
-/// SPEC §4: changes email, full_name, scopes, disabled or password. A new
+/// README: changes email, full_name, scopes, disabled or password. A new
 /// password meets the policy and ends every session of the user, as a
 /// disable does; the last enabled admin keeps `admin` and stays enabled (409).
 #[utoipa::path(
@@ -116,7 +116,7 @@ fn parse_patch(body: PatchUser) -> Result<UserUpdate, AppError> {
     }
 }
 
-/// SPEC §4: 204; the user's sessions and tokens go with them.
+/// README: 204; the user's sessions and tokens go with them.
 #[utoipa::path(
     delete, path = "/api/users/{username}", tag = "users",
     summary = "Delete a user (scope `users:write`)",

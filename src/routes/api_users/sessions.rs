@@ -1,5 +1,5 @@
 //! `POST /api/users/{username}/sign-out` and `GET
-//! /api/users/{username}/sessions` (SPEC §4).
+//! /api/users/{username}/sessions` (README).
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Serialize;

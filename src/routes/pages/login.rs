@@ -1,6 +1,6 @@
-//! `GET /login` and `POST /login` (SPEC §5). A browser sign-in runs the same
+//! `GET /login` and `POST /login` (README). A browser sign-in runs the same
 //! check as the password grant (`auth::signin`: bcrypt off the async
-//! threads, lockout, audit) and opens a valet session (SPEC §3) that the
+//! threads, lockout, audit) and opens a valet session (docs/security.md) that the
 //! session cookie names.
 use actix_session::Session;
 use actix_web::http::StatusCode;
@@ -22,7 +22,7 @@ use crate::routes::flash::{self, Flash};
 use crate::state::AppState;
 
 /// The one message for an unknown user, a wrong password and a locked
-/// account (SPEC §3: the answers must not tell them apart).
+/// account (docs/security.md: the answers must not tell them apart).
 pub const GENERIC_FAILURE: &str = "The username or password is incorrect.";
 /// Only someone who gave the right password learns this.
 pub const DISABLED: &str = "This account is disabled. Ask an administrator to enable it.";

@@ -1,4 +1,4 @@
-//! The browser pages of SPEC §5 other than `/admin`: sign in, the account
+//! The browser pages of README other than `/admin`: sign in, the account
 //! page, password change, ending sessions and signing out. Server-rendered
 //! (Askama), no JavaScript, every state-changing form CSRF-checked.
 use actix_session::Session;
@@ -19,7 +19,7 @@ mod signout;
 pub use render::{error_page, page_for, PageError};
 
 /// Registers the pages; the guarded ones go through the shared guard, which
-/// sends anonymous visitors to `/login?next=…` (SPEC §4).
+/// sends anonymous visitors to `/login?next=…` (README).
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route(
         "/",

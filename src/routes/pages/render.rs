@@ -61,7 +61,7 @@ pub fn see_other(location: &str) -> HttpResponse {
         .finish()
 }
 
-/// The 429 page for a spent sign-in budget (SPEC §3), `Retry-After` in
+/// The 429 page for a spent sign-in budget (docs/security.md), `Retry-After` in
 /// whole seconds (RFC 9110 §10.2.3).
 pub fn too_many_requests(retry_after: u64) -> HttpResponse {
     let message = format!(

@@ -1,4 +1,4 @@
-//! Ending sessions from the browser: `POST /logout` (SPEC §5: ends the
+//! Ending sessions from the browser: `POST /logout` (README: ends the
 //! session and so its refresh tokens) and ending one of your own sessions
 //! from the account page.
 use actix_session::Session;

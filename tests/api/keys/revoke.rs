@@ -1,4 +1,4 @@
-//! `valet keys revoke` (SPEC §8): the key leaves the JWKS and its tokens are
+//! `valet keys revoke` (docs/resource-servers.md): the key leaves the JWKS and its tokens are
 //! refused; the key that signs cannot be revoked.
 use valet::keys::{self, StoreError};
 

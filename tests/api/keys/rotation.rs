@@ -1,4 +1,4 @@
-//! Rotation on a stopped clock (SPEC §8): a new key is published first and
+//! Rotation on a stopped clock (docs/resource-servers.md): a new key is published first and
 //! signs from the configured moment, on every instance at once; the key it
 //! replaces verifies until its last token has expired, then leaves the JWKS.
 use serde_json::json;

@@ -266,7 +266,7 @@ async fn too_many_sign_ins_from_one_address_get_a_readable_429_with_retry_after(
     let app = spawn_app_with(&[("VALET_RATE_LIMIT_PER_MINUTE", "3")]).await;
     app.create_user(ALICE, ALICE_PASSWORD, "me").await;
     let browser = Browser::new(&app);
-    // One budget for /token and POST /login together (SPEC §3).
+    // One budget for /token and POST /login together (docs/security.md).
     app.password_grant(ALICE, "wrong-password").await;
     for _ in 0..2 {
         assert_eq!(browser.sign_in(ALICE, "wrong-password").await.status(), 422);

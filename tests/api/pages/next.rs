@@ -1,4 +1,4 @@
-//! `next` after sign-in is followed only to a local path (SPEC §5).
+//! `next` after sign-in is followed only to a local path (README).
 use super::{app_with_alice, Browser, ALICE, ALICE_PASSWORD};
 use crate::helpers::assert_is_redirect_to;
 
