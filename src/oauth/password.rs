@@ -9,8 +9,8 @@ use crate::auth::signin_queue::RETRY_AFTER_SECONDS;
 use crate::clients;
 use crate::domain::ScopeSet;
 
-/// §4.3.2: `username`, `password`, optional `scope`. Checks run in the order of docs/security.md's
-/// order: parameters, password, then lock and `disabled`, then scope.
+/// §4.3.2: `username`, `password`, optional `scope`. Checks run in this
+/// order (docs/security.md): parameters, password, then lock and `disabled`, then scope.
 pub async fn grant(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> {
     let username = ctx.params.required("username")?;
     let password = ctx.params.required("password")?;
