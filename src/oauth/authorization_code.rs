@@ -5,12 +5,11 @@
 use sea_orm::{EntityTrait, TransactionTrait};
 
 use super::authorize::code;
-use super::response::{issue_token_pair, TokenResponse};
+use super::response::TokenResponse;
 use super::token::GrantContext;
 use super::OAuthError;
 use crate::audit::{self, AuditKind, Event};
 use crate::auth::sessions::{self, SessionKind};
-use crate::clients;
 use crate::domain::ScopeSet;
 use crate::entities::authorization_code;
 use crate::entities::prelude::User;
@@ -67,35 +66,8 @@ pub async fn grant(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> 
     )
     .await?;
     code::record_session(&txn, &stored.code_hash, &session.id).await?;
-    if !clients::still_current(&txn, client).await? {
-        txn.rollback().await?;
-        return Err(OAuthError::invalid_client("the client is disabled"));
-    }
-    let response = issue_token_pair(
-        state,
-        &txn,
-        &user,
-        &session,
-        &scope,
-        &scope,
-        ctx.access_ttl(),
-    )
-    .await?;
-    txn.commit().await?;
-
-    audit::record(
-        &state.db,
-        AuditKind::SignIn,
-        Event {
-            subject: Some(&user.username),
-            ip: ctx.ip,
-            client_id: ctx.client_id,
-            detail: "authorization code grant",
-            ..Event::default()
-        },
-    )
-    .await;
-    Ok(response)
+    ctx.finish_sign_in(txn, &user, &session, &scope, "authorization code grant")
+        .await
 }
 
 fn unusable() -> OAuthError {

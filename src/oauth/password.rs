@@ -1,12 +1,10 @@
 //! The resource owner password credentials grant (RFC 6749 §4.3).
-use super::response::{issue_token_pair, TokenResponse};
+use super::response::TokenResponse;
 use super::token::GrantContext;
 use super::OAuthError;
-use crate::audit::{self, AuditKind, Event};
 use crate::auth::sessions::{self, SessionKind};
 use crate::auth::signin::{check_password, Attempt, SignInError};
 use crate::auth::signin_queue::RETRY_AFTER_SECONDS;
-use crate::clients;
 use crate::domain::ScopeSet;
 
 /// §4.3.2: `username`, `password`, optional `scope`. Checks run in this
@@ -55,40 +53,8 @@ pub async fn grant(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> 
         ctx.refresh_ttl(),
     )
     .await?;
-    if let Some(client) = ctx.client {
-        // A disable or delete of the client that committed while the
-        // password was checked must not miss this session.
-        if !clients::still_current(&txn, client).await? {
-            txn.rollback().await?;
-            return Err(OAuthError::invalid_client("the client is disabled"));
-        }
-    }
-    // The refresh token keeps the scope of the grant (RFC 6749 §6).
-    let response = issue_token_pair(
-        state,
-        &txn,
-        user,
-        &session,
-        &scope,
-        &scope,
-        ctx.access_ttl(),
-    )
-    .await?;
-    txn.commit().await?;
-
-    audit::record(
-        &state.db,
-        AuditKind::SignIn,
-        Event {
-            subject: Some(&user.username),
-            ip: ctx.ip,
-            client_id: ctx.client_id,
-            detail: "password grant",
-            ..Event::default()
-        },
-    )
-    .await;
-    Ok(response)
+    ctx.finish_sign_in(txn, user, &session, &scope, "password grant")
+        .await
 }
 
 /// The token endpoint's answer to a refused sign-in: one `invalid_grant`

@@ -5,7 +5,13 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use super::params::FormParams;
 use super::{authorization_code, client, client_credentials, password, refresh_token, OAuthError};
 use crate::clients::authenticate::Caller;
+use sea_orm::DatabaseTransaction;
+
+use super::response::{issue_token_pair, TokenResponse};
+use crate::audit::{self, AuditKind, Event};
+use crate::clients;
 use crate::domain::ScopeSet;
+use crate::entities::{session, user};
 use crate::net::client_ip;
 use crate::state::AppState;
 
@@ -102,6 +108,51 @@ pub struct GrantContext<'a> {
 }
 
 impl GrantContext<'_> {
+    /// Ends a grant that opened `session` in `txn`: refuses it if the client
+    /// was disabled or deleted meanwhile (its write lock is taken here, so
+    /// a disable that committed while the credentials were checked cannot
+    /// miss this session), issues the token pair (the refresh token keeps
+    /// the grant's scope, RFC 6749 §6), commits, and audits the sign-in.
+    pub async fn finish_sign_in(
+        &self,
+        txn: DatabaseTransaction,
+        user: &user::Model,
+        session: &session::Model,
+        scope: &ScopeSet,
+        detail: &str,
+    ) -> Result<TokenResponse, OAuthError> {
+        if let Some(client) = self.client {
+            if !clients::still_current(&txn, client).await? {
+                txn.rollback().await?;
+                return Err(OAuthError::invalid_client("the client is disabled"));
+            }
+        }
+        let response = issue_token_pair(
+            self.state,
+            &txn,
+            user,
+            session,
+            scope,
+            scope,
+            self.access_ttl(),
+        )
+        .await?;
+        txn.commit().await?;
+        audit::record(
+            &self.state.db,
+            AuditKind::SignIn,
+            Event {
+                subject: Some(&user.username),
+                ip: self.ip,
+                client_id: self.client_id,
+                detail,
+                ..Event::default()
+            },
+        )
+        .await;
+        Ok(response)
+    }
+
     /// RFC 6749 §5.2 `unauthorized_client`: a registered client may use only
     /// the grants it is registered for.
     fn require_grant(&self, grant_type: &str) -> Result<(), OAuthError> {
