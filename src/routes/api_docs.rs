@@ -10,7 +10,8 @@ use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use utoipa::openapi::security::{
-    ClientCredentials, Flow, HttpAuthScheme, HttpBuilder, OAuth2, Password, Scopes, SecurityScheme,
+    AuthorizationCode, ClientCredentials, Flow, HttpAuthScheme, HttpBuilder, OAuth2, Password,
+    Scopes, SecurityScheme,
 };
 use utoipa::{Modify, OpenApi, ToSchema};
 
@@ -59,7 +60,7 @@ pub struct ApiErrorBody {
     paths(crate::routes::me::get_me, crate::routes::health::get_healthz),
     modifiers(&SecuritySchemes),
     tags(
-        (name = "oauth", description = "Tokens: RFC 6749, 7009, 7662, 8414"),
+        (name = "oauth", description = "Tokens: RFC 6749, 7009, 7662, 8414; OpenID Connect"),
         (name = "users", description = "The user directory"),
         (name = "clients", description = "Registered clients (RFC 6749 §2)"),
         (name = "operations", description = "Health"),
@@ -85,16 +86,34 @@ impl Modify for SecuritySchemes {
         );
         let scopes = || {
             Scopes::from_iter([
+                (
+                    "openid",
+                    "Sign in with OpenID Connect: an ID token and /userinfo",
+                ),
+                (
+                    "profile",
+                    "The user's name and username (OpenID Connect Core §5.4)",
+                ),
+                (
+                    "email",
+                    "The user's email address (OpenID Connect Core §5.4)",
+                ),
                 ("admin", "Administer users and clients; grant any scope"),
                 ("users:read", "Read the user directory"),
                 ("users:write", "Change the user directory"),
                 ("introspect", "Introspect tokens (RFC 7662)"),
             ])
         };
-        // One flow a line; the authorization code flow joins when /authorize does.
+        // One flow a line.
         components.add_security_scheme(
             "oauth2",
             SecurityScheme::OAuth2(OAuth2::new([
+                Flow::AuthorizationCode(AuthorizationCode::with_refresh_url(
+                    "/authorize",
+                    "/token",
+                    scopes(),
+                    "/token",
+                )),
                 Flow::Password(Password::with_refresh_url("/token", scopes(), "/token")),
                 Flow::ClientCredentials(ClientCredentials::new("/token", scopes())),
             ])),

@@ -19,7 +19,7 @@ pub mod code;
 pub mod consent;
 pub mod request;
 
-use request::{AuthorizationRequest, ClientError, Refusal, IDENTITY_SCOPES};
+use request::{AuthorizationRequest, ClientError, Refusal};
 
 /// Registers `/authorize` and the consent form's target.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -73,9 +73,10 @@ async fn authorize(
         return sign_in_first(state, &request, raw, false);
     };
     let now = crate::clock::now();
+    // OpenID Connect Core §3.1.2.1: max_age=0 is prompt=login.
     let too_old = request
         .max_age
-        .is_some_and(|max_age| now - browser.created_at > max_age);
+        .is_some_and(|max_age| max_age == 0 || now - browser.created_at > max_age);
     if request.prompt.login || too_old {
         return sign_in_first(state, &request, raw, true);
     }
@@ -152,16 +153,9 @@ async fn signed_in(
 /// The requested scopes the user may have: identity scopes need only the
 /// client's registration (checked already), others the user's own.
 fn granted_scope(request: &AuthorizationRequest, user: &user::Model) -> ScopeSet {
-    let held = user.scope_set();
-    let mut granted = ScopeSet::default();
-    for s in request.scope.iter() {
-        if IDENTITY_SCOPES.contains(&s) || held.contains(s) {
-            if let Ok(s) = crate::domain::Scope::parse(s) {
-                granted.insert(s);
-            }
-        }
-    }
-    granted
+    request
+        .scope
+        .intersection(&user.scope_set().with_identity_scopes())
 }
 
 async fn needs_consent(
