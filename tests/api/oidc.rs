@@ -3,6 +3,7 @@
 //! scope, the discovery document, and logout.
 mod discovery;
 mod id_tokens;
+mod interop;
 mod logout;
 mod userinfo;
 
@@ -102,4 +103,50 @@ pub fn text<'a>(value: &'a Value, field: &str) -> &'a str {
     value[field]
         .as_str()
         .unwrap_or_else(|| panic!("{field} in {value}"))
+}
+
+/// The hidden fields of a page's form, as a browser posts them.
+pub fn hidden_fields(html: &str) -> Vec<(String, String)> {
+    let mut fields = Vec::new();
+    for input in html.split("<input type=\"hidden\" ").skip(1) {
+        let attr = |name: &str| {
+            let marker = format!("{name}=\"");
+            let start = input.find(&marker).unwrap() + marker.len();
+            let len = input[start..].find('"').unwrap();
+            unescape(&input[start..start + len])
+        };
+        fields.push((attr("name"), attr("value")));
+    }
+    fields
+}
+
+/// The text of an HTML attribute value: numeric character references
+/// (`&#38;`, `&#x2f;`) and the named ones a template writes.
+pub fn unescape(value: &str) -> String {
+    let mut out = String::new();
+    let mut rest = value;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let end = rest.find(';').expect("a terminated character reference");
+        let name = &rest[1..end];
+        let decoded = match name {
+            "amp" => '&',
+            "lt" => '<',
+            "gt" => '>',
+            "quot" => '"',
+            "apos" => '\'',
+            _ => {
+                let code = match name.strip_prefix("#x").or(name.strip_prefix("#X")) {
+                    Some(hex) => u32::from_str_radix(hex, 16),
+                    None => name.trim_start_matches('#').parse(),
+                };
+                char::from_u32(code.expect("a numeric reference")).unwrap()
+            }
+        };
+        out.push(decoded);
+        rest = &rest[end + 1..];
+    }
+    out.push_str(rest);
+    out
 }

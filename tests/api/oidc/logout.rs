@@ -6,7 +6,7 @@ use base64::Engine;
 use reqwest::{Response, StatusCode};
 use serde_json::Value;
 
-use super::{alice_with_profile, register_web, sign_in_with, text, BYE};
+use super::{alice_with_profile, hidden_fields, register_web, sign_in_with, text, BYE};
 use crate::helpers::{spawn_app, TestApp};
 use crate::pages::{assert_page, csrf_in, Browser};
 
@@ -17,41 +17,13 @@ fn logout_path(params: &[(&str, &str)]) -> String {
     format!("/logout?{}", query.finish())
 }
 
-/// The hidden fields of the confirmation form, as the browser posts them.
-fn form_fields(html: &str) -> Vec<(String, String)> {
-    let mut fields = Vec::new();
-    for input in html.split("<input type=\"hidden\" ").skip(1) {
-        let attr = |name: &str| {
-            let marker = format!("{name}=\"");
-            let start = input.find(&marker).unwrap() + marker.len();
-            let len = input[start..].find('"').unwrap();
-            unescape(&input[start..start + len])
-        };
-        fields.push((attr("name"), attr("value")));
-    }
-    fields
-}
-
-/// The text of an HTML attribute value.
-fn unescape(value: &str) -> String {
-    value
-        .replace("&#x2f;", "/")
-        .replace("&#47;", "/")
-        .replace("&quot;", "\"")
-        .replace("&#34;", "\"")
-        .replace("&#39;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
-}
-
 /// Opens the confirmation page and presses "Sign out".
 async fn confirm(browser: &Browser<'_>, path: &str) -> Response {
     let page = browser.get(path).await;
     assert_eq!(page.status(), 200, "{path}");
     let html = page.text().await.unwrap();
     assert!(html.contains("Sign out of valet?"), "{html}");
-    let fields = form_fields(&html);
+    let fields = hidden_fields(&html);
     let form: Vec<(&str, &str)> = fields
         .iter()
         .map(|(n, v)| (n.as_str(), v.as_str()))
