@@ -172,7 +172,11 @@ pub async fn confirmation(
         username: signed_in.as_ref().map(|(_, user)| user.username.as_str()),
         returns: checked.destination.is_some(),
     };
-    render(StatusCode::OK, &page)
+    let mut response = render(StatusCode::OK, &page)?;
+    if let Some(destination) = &checked.destination {
+        super::form_action::allow_redirect_to(&mut response, destination);
+    }
+    Ok(response)
 }
 
 #[derive(Template)]

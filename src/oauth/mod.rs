@@ -7,6 +7,7 @@ pub mod client;
 pub mod client_credentials;
 pub mod end_session;
 pub mod error;
+pub mod form_action;
 #[cfg(test)]
 mod fuzz_tests;
 pub mod id_token;

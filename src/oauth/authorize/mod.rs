@@ -31,6 +31,17 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .service(web::resource("/authorize/consent").route(web::post().to(post_consent)));
 }
 
+/// The redirect URI a sign-in on `/login?next=/authorize?…` ends at, when
+/// that request checks out: the login page names its origin in
+/// `form-action` (`oauth::form_action`).
+pub async fn client_redirect_of(state: &AppState, next: Option<&str>) -> Option<String> {
+    let query = next?.strip_prefix("/authorize?")?;
+    request::read(state, query)
+        .await
+        .ok()
+        .map(|r| r.redirect_uri)
+}
+
 /// `GET /authorize` (RFC 6749 §4.1.1).
 pub async fn get_authorize(
     req: HttpRequest,
@@ -100,7 +111,9 @@ async fn authorize(
             scopes,
             request: &without_prompt(raw),
         };
-        return render(StatusCode::OK, &page);
+        let mut response = render(StatusCode::OK, &page)?;
+        crate::oauth::form_action::allow_redirect_to(&mut response, &request.redirect_uri);
+        return Ok(response);
     }
     issue_code(state, &request, &user, &browser, &scope).await
 }

@@ -52,7 +52,13 @@ async fn a_valid_hint_and_a_registered_uri_sign_out_and_go_back_with_state() {
         ("post_logout_redirect_uri", BYE),
         ("state", "bye-state"),
     ]);
-    let page = browser.get(&path).await.text().await.unwrap();
+    let page = browser.get(&path).await;
+    let policy = page.headers()["content-security-policy"].to_str().unwrap();
+    assert!(
+        policy.contains("form-action 'self' https://app.example;"),
+        "the confirmation's redirect is allowed: {policy}"
+    );
+    let page = page.text().await.unwrap();
     assert!(page.contains("The web app asks you to sign out"), "{page}");
     assert!(
         signed_in(&browser).await,
