@@ -44,8 +44,9 @@ async fn app_callback_listener() -> u16 {
 
 /// A public app with a loopback redirect URI (third-party unless
 /// `first_party`), and Alice's name and address.
-async fn register_photo_app(app: &TestApp, first_party: bool) {
+async fn register_photo_app(app: &TestApp, first_party: bool, post_logout: Option<&str>) {
     let input = ClientInput {
+        post_logout_redirect_uris: post_logout.map(|uri| vec![uri]),
         client_id: Some("photos"),
         name: Some("Photo Printing Co."),
         first_party: Some(first_party),
@@ -75,7 +76,7 @@ async fn an_app_signs_a_user_in_through_the_browser_and_redeems_the_code() {
         };
         chrome.emulate(width, 900).await;
         let app = app_with_alice().await;
-        register_photo_app(&app, false).await;
+        register_photo_app(&app, false, None).await;
         let port = app_callback_listener().await;
         let request = AppRequest::new(port);
         let c = &chrome.client;
@@ -114,17 +115,36 @@ async fn an_app_signs_a_user_in_through_the_browser_and_redeems_the_code() {
 }
 
 #[tokio::test]
-async fn a_first_party_app_signs_a_user_in_without_a_consent_page() {
+async fn a_first_party_app_signs_a_user_in_without_a_consent_page_and_out_again() {
     let Some(chrome) = Chrome::start(1280, 900).await else {
         return;
     };
     let app = app_with_alice().await;
-    register_photo_app(&app, true).await;
-    let request = AppRequest::new(app_callback_listener().await);
+    let port = app_callback_listener().await;
+    let bye = format!("http://127.0.0.1:{port}/bye");
+    register_photo_app(&app, true, Some(&bye)).await;
+    let request = AppRequest::new(port);
     let c = &chrome.client;
     c.goto(&app.url(&request.path())).await.unwrap();
     submit_login(c, ALICE, ALICE_PASSWORD).await;
-    request.assert_back_with_a_code_that_redeems(&app, c).await;
+    let tokens = request.assert_back_with_a_code_that_redeems(&app, c).await;
+
+    // RP-Initiated Logout: the confirmation, then back at the app.
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    query.extend_pairs([
+        ("id_token_hint", tokens["id_token"].as_str().unwrap()),
+        ("post_logout_redirect_uri", bye.as_str()),
+        ("state", "bye-state"),
+    ]);
+    c.goto(&app.url(&format!("/logout?{}", query.finish())))
+        .await
+        .unwrap();
+    assert_eq!(text_of(c, "h1").await, "Sign out of valet?");
+    click_button(c, "Sign out").await;
+    let url = c.current_url().await.unwrap();
+    assert_eq!(url.as_str(), format!("{bye}?state=bye-state"));
+    c.goto(&app.url("/account")).await.unwrap();
+    assert!(location(c).await.starts_with("/login"), "signed out");
     chrome.quit().await;
 }
 
@@ -163,7 +183,11 @@ impl AppRequest {
 
     /// The browser is on the app's page with `code`, `state` and `iss`,
     /// and the code redeems for tokens with an ID token.
-    async fn assert_back_with_a_code_that_redeems(&self, app: &TestApp, c: &fantoccini::Client) {
+    async fn assert_back_with_a_code_that_redeems(
+        &self,
+        app: &TestApp,
+        c: &fantoccini::Client,
+    ) -> Value {
         let url = c.current_url().await.unwrap();
         assert_eq!(url.port(), Some(self.port), "back at the app: {url}");
         assert_eq!(url.path(), "/callback");
@@ -186,5 +210,6 @@ impl AppRequest {
         let tokens: Value = tokens.json().await.unwrap();
         assert_eq!(tokens["scope"], "email me openid profile");
         assert!(tokens["id_token"].is_string());
+        tokens
     }
 }
