@@ -1,5 +1,5 @@
-//! RP-Initiated Logout 1.0: `GET /logout` (or a client's `POST` without
-//! valet's CSRF token, §2) shows a confirmation page; its form posts to
+//! RP-Initiated Logout 1.0: `GET /logout` shows a confirmation page (a
+//! client's `POST`, §2, is sent there as a `GET`); its form posts to
 //! `/logout` (`routes::pages::signout`), which signs the browser out and
 //! then sends it to the client's `post_logout_redirect_uri` with `state` —
 //! only when the `id_token_hint` is one valet signed and the URI is
@@ -46,6 +46,22 @@ impl LogoutParams {
             post_logout_redirect_uri: get("post_logout_redirect_uri"),
             state: get("state"),
         })
+    }
+
+    /// The parameters as a `GET /logout` query.
+    pub fn to_query(&self) -> String {
+        let mut query = form_urlencoded::Serializer::new(String::new());
+        for (name, value) in [
+            ("id_token_hint", &self.id_token_hint),
+            ("client_id", &self.client_id),
+            ("post_logout_redirect_uri", &self.post_logout_redirect_uri),
+            ("state", &self.state),
+        ] {
+            if let Some(value) = value {
+                query.append_pair(name, value);
+            }
+        }
+        query.finish()
     }
 
     /// A form posted to `/logout`: `None` for the plain sign-out button of

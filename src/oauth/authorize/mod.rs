@@ -17,9 +17,11 @@ use crate::state::AppState;
 
 pub mod code;
 pub mod consent;
+mod redirect;
 pub mod request;
 
-use request::{AuthorizationRequest, ClientError, Refusal};
+use redirect::{client_error, to_client, with_query};
+use request::{AuthorizationRequest, Refusal};
 
 /// Registers `/authorize` and the consent form's target.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -259,19 +261,6 @@ fn without_prompt(raw: &str) -> String {
     out.finish()
 }
 
-fn client_error(
-    request: &AuthorizationRequest,
-    error: &'static str,
-    description: &str,
-) -> ClientError {
-    ClientError {
-        redirect_uri: request.redirect_uri.clone(),
-        state: request.state.clone(),
-        error,
-        description: description.to_owned(),
-    }
-}
-
 fn refused(state: &AppState, refusal: Refusal) -> Result<HttpResponse, PageError> {
     match refusal {
         Refusal::Page(message) => Ok(error_page(
@@ -282,26 +271,4 @@ fn refused(state: &AppState, refusal: Refusal) -> Result<HttpResponse, PageError
         Refusal::Client(error) => Ok(to_client(state, &error)),
         Refusal::Error(e) => Err(e.into()),
     }
-}
-
-/// RFC 6749 §4.1.2.1 with RFC 9207's `iss`: 303 to the client.
-fn to_client(state: &AppState, error: &ClientError) -> HttpResponse {
-    let mut params = vec![
-        ("error", error.error),
-        ("error_description", error.description.as_str()),
-    ];
-    if let Some(s) = &error.state {
-        params.push(("state", s));
-    }
-    params.push(("iss", &state.settings.issuer));
-    see_other(&with_query(&error.redirect_uri, &params))
-}
-
-/// `uri` with `params` added to its query (RFC 6749 §3.1.2 keeps an
-/// existing query).
-fn with_query(uri: &str, params: &[(&str, &str)]) -> String {
-    let mut query = form_urlencoded::Serializer::new(String::new());
-    query.extend_pairs(params);
-    let separator = if uri.contains('?') { '&' } else { '?' };
-    format!("{uri}{separator}{}", query.finish())
 }

@@ -18,9 +18,9 @@ use crate::state::AppState;
 
 /// `POST /logout`. Not behind the guard, so a browser whose session has
 /// already ended can still clear its cookie; the CSRF token is still checked.
-/// The form of the RP-Initiated Logout confirmation page (and a client's
-/// own POST of a logout request, which gets that page) go on to
-/// `oauth::end_session`.
+/// The form of the RP-Initiated Logout confirmation page goes on to
+/// `oauth::end_session`; a client's own POST of a logout request is sent
+/// to that page.
 pub async fn post_logout(
     req: HttpRequest,
     body: web::Bytes,
@@ -30,7 +30,10 @@ pub async fn post_logout(
     let fields = Fields::parse(&body);
     let logout = LogoutParams::from_fields(&fields);
     if let (Some(params), None) = (&logout, fields.get(csrf::FIELD)) {
-        return end_session::confirmation(&session, &state, params).await;
+        // A client's cross-site POST carries no SameSite=Lax cookie: the
+        // page would not know who is signed in (and would replace the
+        // cookie). A top-level GET carries it.
+        return Ok(see_other(&format!("/logout?{}", params.to_query())));
     }
     csrf::verify(&session, fields.get(csrf::FIELD))?;
     let checked = match &logout {

@@ -163,15 +163,29 @@ async fn the_confirmation_needs_the_csrf_token() {
         .await;
     assert_page(forged, 403, "Access denied").await;
     assert!(signed_in(&browser).await);
-    // A client's own POST of a logout request (no CSRF token) gets the
-    // confirmation page, and signs nobody out by itself (§2: GET and POST).
-    let posted = browser
-        .post_form(
-            "/logout",
-            &[("id_token_hint", hint), ("post_logout_redirect_uri", BYE)],
-        )
-        .await;
-    assert_page(posted, 200, "Sign out of valet?").await;
+    // A client's own POST of a logout request (no CSRF token, §2: GET and
+    // POST) is sent to the confirmation page as a GET, whose SameSite=Lax
+    // cookie the browser sends even from another site; nobody is signed
+    // out by it.
+    let params = [("id_token_hint", hint), ("post_logout_redirect_uri", BYE)];
+    let cross_site = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let posted = cross_site
+        .post(app.url("/logout"))
+        .form(&params)
+        .send()
+        .await
+        .unwrap();
+    crate::helpers::assert_is_redirect_to(&posted, &logout_path(&params));
+    assert!(posted.headers().get("set-cookie").is_none());
+    assert_page(
+        browser.get(&logout_path(&params)).await,
+        200,
+        "Sign out of valet?",
+    )
+    .await;
     assert!(signed_in(&browser).await);
 }
 
