@@ -277,16 +277,17 @@ fn configure_limits(cfg: &mut web::ServiceConfig) {
         .app_data(web::PathConfig::default().error_handler(crate::routes::errors::path_error));
 }
 
+/// The policy of every response but `/docs` (README). A page whose form
+/// leads on to a client widens `form-action` (`oauth::form_action`).
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'self'; \
+     form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
 /// README: headers on every response; HSTS only under an https issuer.
 fn security_headers(https: bool) -> DefaultHeaders {
     let headers = DefaultHeaders::new()
         .add(("X-Content-Type-Options", "nosniff"))
         .add(("Referrer-Policy", "no-referrer"))
-        .add((
-            "Content-Security-Policy",
-            "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; \
-             frame-ancestors 'none'; base-uri 'none'",
-        ))
+        .add(("Content-Security-Policy", CONTENT_SECURITY_POLICY))
         .add(("X-Frame-Options", "DENY"));
     if https {
         headers.add((

@@ -249,9 +249,10 @@ async fn from_bearer(state: &AppState, token: &str, guard: Guard) -> Result<ApiC
         .map_err(|e| Refusal::Error(e.into()))?
         .filter(|(_, user)| user.id == claims.sub)
         .ok_or_else(|| Refusal::InvalidToken("the access token has been revoked".into()))?;
-    // A scope taken from the user since the token was issued is not honoured.
-    let scopes =
-        crate::domain::ScopeSet::from_stored(&claims.scope).intersection(&user.scope_set());
+    // A scope taken from the user since the token was issued is not honoured;
+    // the identity scopes need no holding (OpenID Connect Core §5.4).
+    let scopes = crate::domain::ScopeSet::from_stored(&claims.scope)
+        .intersection(&user.scope_set().with_identity_scopes());
     Ok(ApiCaller::User(Principal {
         user,
         session,

@@ -1,6 +1,7 @@
-//! Purging expired sessions and their refresh tokens (docs/security.md).
-//! An expired session is already refused everywhere (`sessions::find_live`);
-//! this only keeps the tables from growing. It runs as one background task
+//! Purging expired sessions with their refresh tokens and the
+//! authorization codes that opened them, and codes never redeemed
+//! (docs/security.md). An expired session or code is already refused
+//! everywhere; this only keeps the tables from growing. It runs as one background task
 //! per process, in small batches, so requests are never held up by it.
 use std::time::Duration;
 
@@ -10,8 +11,8 @@ use sea_orm::{
 };
 
 use crate::clock;
-use crate::entities::prelude::{RefreshToken, Session};
-use crate::entities::{refresh_token, session};
+use crate::entities::prelude::{AuthorizationCode, RefreshToken, Session};
+use crate::entities::{authorization_code, refresh_token, session};
 
 /// How often the purge runs.
 pub const PURGE_INTERVAL: Duration = Duration::from_secs(10 * 60);
@@ -26,10 +27,15 @@ const PAUSE_BETWEEN_BATCHES: Duration = Duration::from_millis(50);
 pub struct Purged {
     pub sessions: u64,
     pub refresh_tokens: u64,
+    pub authorization_codes: u64,
 }
 
 /// Deletes every session that expired at or before `now`, with its refresh
-/// tokens, `batch` sessions at a time. Revoked sessions that have not yet
+/// tokens and the code whose redemption opened it, `batch` sessions at a
+/// time, then the codes that expired unredeemed. A redeemed code is kept
+/// while its session lives: a replay must still find it (RFC 6749 §4.1.2)
+/// and a refreshed ID token takes its `auth_time` (OpenID Connect Core
+/// §12.2). Revoked sessions that have not yet
 /// expired stay (they are already dead) and go once they expire. Several
 /// processes purging one database at once is harmless: a row deleted twice
 /// is simply not there the second time.
@@ -51,12 +57,17 @@ pub async fn purge_expired(
             .all(db)
             .await?;
         if ids.is_empty() {
-            return Ok(purged);
+            break;
         }
         // Refresh tokens first, so the foreign key never has to cascade a
         // large delete inside the sessions statement.
         purged.refresh_tokens += RefreshToken::delete_many()
             .filter(refresh_token::Column::SessionId.is_in(ids.iter().cloned()))
+            .exec(db)
+            .await?
+            .rows_affected;
+        purged.authorization_codes += AuthorizationCode::delete_many()
+            .filter(authorization_code::Column::SessionId.is_in(ids.iter().cloned()))
             .exec(db)
             .await?
             .rows_affected;
@@ -67,7 +78,42 @@ pub async fn purge_expired(
             .await?
             .rows_affected;
         if (ids.len() as u64) < batch {
-            return Ok(purged);
+            break;
+        }
+        tokio::time::sleep(PAUSE_BETWEEN_BATCHES).await;
+    }
+    purged.authorization_codes += purge_unredeemed_codes(db, now, batch).await?;
+    Ok(purged)
+}
+
+/// Codes that expired at or before `now` without being redeemed.
+async fn purge_unredeemed_codes(
+    db: &impl ConnectionTrait,
+    now: i64,
+    batch: u64,
+) -> Result<u64, DbErr> {
+    let mut deleted = 0;
+    loop {
+        let hashes: Vec<String> = AuthorizationCode::find()
+            .select_only()
+            .column(authorization_code::Column::CodeHash)
+            .filter(authorization_code::Column::UsedAt.is_null())
+            .filter(authorization_code::Column::ExpiresAt.lte(now))
+            .limit(batch)
+            .into_tuple()
+            .all(db)
+            .await?;
+        if hashes.is_empty() {
+            return Ok(deleted);
+        }
+        deleted += AuthorizationCode::delete_many()
+            .filter(authorization_code::Column::CodeHash.is_in(hashes.iter().cloned()))
+            .filter(authorization_code::Column::UsedAt.is_null())
+            .exec(db)
+            .await?
+            .rows_affected;
+        if (hashes.len() as u64) < batch {
+            return Ok(deleted);
         }
         tokio::time::sleep(PAUSE_BETWEEN_BATCHES).await;
     }
@@ -83,14 +129,12 @@ pub fn spawn(db: DatabaseConnection) {
         loop {
             ticks.tick().await;
             match purge_expired(&db, clock::now(), PURGE_BATCH).await {
-                Ok(Purged {
-                    sessions: 0,
-                    refresh_tokens: 0,
-                }) => {}
+                Ok(purged) if purged == Purged::default() => {}
                 Ok(purged) => log::info!(
-                    "purged {} expired sessions and {} refresh tokens",
+                    "purged {} expired sessions, {} refresh tokens and {} authorization codes",
                     purged.sessions,
-                    purged.refresh_tokens
+                    purged.refresh_tokens,
+                    purged.authorization_codes
                 ),
                 Err(e) => log::warn!("could not purge expired sessions: {e}"),
             }

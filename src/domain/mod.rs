@@ -9,7 +9,7 @@ mod username;
 pub use email::Email;
 pub use full_name::FullName;
 pub use password::Password;
-pub use scope::{Scope, ScopeSet};
+pub use scope::{Scope, ScopeSet, IDENTITY_SCOPES};
 pub use username::Username;
 mod client_id;
 mod redirect_uri;

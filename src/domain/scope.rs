@@ -24,6 +24,10 @@ impl Scope {
     }
 }
 
+/// Scopes a client may be granted on its registration alone: they name
+/// claims about the user, not powers (OpenID Connect Core §5.4, §3.1.2.1).
+pub const IDENTITY_SCOPES: [&str; 3] = ["openid", "profile", "email"];
+
 /// A set of scopes, written as RFC 6749 §3.3 space-delimited text.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ScopeSet(BTreeSet<Scope>);
@@ -69,6 +73,16 @@ impl ScopeSet {
 
     pub fn intersection(&self, other: &ScopeSet) -> ScopeSet {
         Self(self.0.intersection(&other.0).cloned().collect())
+    }
+
+    /// This set with the identity scopes added: what a user may be granted
+    /// through `/authorize` besides the scopes the user holds.
+    pub fn with_identity_scopes(&self) -> ScopeSet {
+        let mut all = self.clone();
+        for s in IDENTITY_SCOPES {
+            all.0.insert(Scope(s.to_owned()));
+        }
+        all
     }
 
     pub fn is_empty(&self) -> bool {

@@ -5,6 +5,7 @@
 use sea_orm::{EntityTrait, TransactionTrait};
 
 use super::authorize::code;
+use super::id_token::Authentication;
 use super::response::TokenResponse;
 use super::token::GrantContext;
 use super::OAuthError;
@@ -66,8 +67,19 @@ pub async fn grant(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> 
     )
     .await?;
     code::record_session(&txn, &stored.code_hash, &session.id).await?;
-    ctx.finish_sign_in(txn, &user, &session, &scope, "authorization code grant")
-        .await
+    let authentication = Authentication {
+        auth_time: stored.auth_time,
+        nonce: stored.nonce.as_deref(),
+    };
+    ctx.finish_sign_in(
+        txn,
+        &user,
+        &session,
+        &scope,
+        Some(&authentication),
+        "authorization code grant",
+    )
+    .await
 }
 
 fn unusable() -> OAuthError {

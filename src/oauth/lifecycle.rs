@@ -1,7 +1,9 @@
 //! The token lifecycle endpoints beside `/token` (README): revocation
-//! (RFC 7009), introspection (RFC 7662) and the server metadata document
-//! (RFC 8414) and the JWK Set (RFC 7517), plus what revocation and introspection share: recognising
-//! which kind of token a client presented.
+//! (RFC 7009), introspection (RFC 7662), the server metadata document
+//! (RFC 8414), the JWK Set (RFC 7517), OpenID Connect's discovery document
+//! and UserInfo endpoint (Discovery 1.0 §4, Core §5.3), plus what
+//! revocation and introspection share: recognising which kind of token a
+//! client presented.
 use actix_web::web;
 use sea_orm::{ConnectionTrait, DbErr, EntityTrait};
 
@@ -12,6 +14,7 @@ use crate::entities::prelude::RefreshToken;
 use crate::entities::refresh_token;
 use crate::state::AppState;
 
+pub mod discovery;
 pub mod introspect;
 pub mod jwks;
 pub mod metadata;
@@ -41,6 +44,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .default_service(web::to(crate::routes::errors::post_only)),
     )
     .service(web::resource(METADATA_PATH).route(web::get().to(metadata::get_metadata)))
+    .service(
+        web::resource(discovery::DISCOVERY_PATH)
+            .route(web::get().to(discovery::get_openid_configuration)),
+    )
+    .service(
+        web::resource("/userinfo")
+            .wrap(Guard::api().require("openid"))
+            .route(web::get().to(crate::oauth::userinfo::get_userinfo))
+            .route(web::post().to(crate::oauth::userinfo::post_userinfo)),
+    )
     .service(web::resource(jwks::JWKS_PATH).route(web::get().to(jwks::get_jwks)))
     .service(
         web::resource(format!("{METADATA_PATH}/{{issuer_path:.+}}"))

@@ -105,5 +105,8 @@ pub struct OAuthErrorBody {
     super::lifecycle::metadata::get_metadata,
     super::lifecycle::metadata::get_metadata_for_path,
     super::lifecycle::jwks::get_jwks,
+    super::lifecycle::discovery::get_openid_configuration,
+    super::userinfo::get_userinfo,
+    super::userinfo::post_userinfo,
 ))]
 pub struct OAuthApi;

@@ -53,7 +53,7 @@ pub async fn grant(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> 
         ctx.refresh_ttl(),
     )
     .await?;
-    ctx.finish_sign_in(txn, user, &session, &scope, "password grant")
+    ctx.finish_sign_in(txn, user, &session, &scope, None, "password grant")
         .await
 }
 

@@ -4,6 +4,8 @@
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
 
+use super::authorize::code;
+use super::id_token::{self, Authentication};
 use super::response::{issue_token_pair, TokenResponse};
 use super::token::GrantContext;
 use super::OAuthError;
@@ -46,9 +48,11 @@ pub async fn grant(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> 
     };
     check_client(ctx, session.client_id.as_deref()).await?;
     // Scopes taken from the user (or the client) since the sign-in are not
-    // granted again.
-    let allowed =
-        ctx.scope_ceiling(&ScopeSet::from_stored(&stored.scope).intersection(&user.scope_set()));
+    // granted again; the identity scopes need only the client's registration.
+    let allowed = ctx.scope_ceiling(
+        &ScopeSet::from_stored(&stored.scope)
+            .intersection(&user.scope_set().with_identity_scopes()),
+    );
     let scope = match requested {
         Some(requested) if !requested.is_subset(&allowed) => {
             return Err(OAuthError::invalid_scope(format!(
@@ -72,7 +76,7 @@ pub async fn grant(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> 
         revoke_for_reuse(ctx, &stored.session_id).await?;
         return Err(unusable());
     }
-    let response = issue_token_pair(
+    let mut response = issue_token_pair(
         state,
         &txn,
         &user,
@@ -82,6 +86,25 @@ pub async fn grant(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> 
         ctx.access_ttl(),
     )
     .await?;
+    // OpenID Connect Core §12.2: a session opened through `/authorize` gets
+    // a new ID token with the first one's `auth_time` and no `nonce`.
+    if scope.contains("openid") {
+        if let Some(first) = code::redeemed_for(&txn, &session.id).await? {
+            let authentication = Authentication {
+                auth_time: first.auth_time,
+                nonce: None,
+            };
+            id_token::attach(
+                state,
+                &mut response,
+                &user,
+                &session,
+                &scope,
+                &authentication,
+                ctx.access_ttl(),
+            )?;
+        }
+    }
     sessions::record_use(&txn, &session.id, now).await?;
     txn.commit().await?;
     Ok(response)

@@ -36,6 +36,10 @@ pub struct TokenResponse {
     /// The granted scopes, space-separated.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub scope: String,
+    /// OpenID Connect Core §3.1.3.3: a signed JWT about the user's sign-in,
+    /// when `openid` was granted through `/authorize`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id_token: Option<String>,
 }
 
 /// RFC 6750 §6.1.1: the only token type valet issues.
@@ -100,6 +104,7 @@ pub async fn issue_token_pair(
         expires_in: access_ttl,
         refresh_token: Some(refresh_value),
         scope: access_scope.to_string(),
+        id_token: None,
     })
 }
 
@@ -129,5 +134,6 @@ pub fn issue_client_token(
         expires_in: ttl,
         refresh_token: None,
         scope: scope.to_string(),
+        id_token: None,
     })
 }

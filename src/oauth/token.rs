@@ -7,6 +7,7 @@ use super::{authorization_code, client, client_credentials, password, refresh_to
 use crate::clients::authenticate::Caller;
 use sea_orm::DatabaseTransaction;
 
+use super::id_token::{self, Authentication};
 use super::response::{issue_token_pair, TokenResponse};
 use crate::audit::{self, AuditKind, Event};
 use crate::clients;
@@ -112,13 +113,16 @@ impl GrantContext<'_> {
     /// was disabled or deleted meanwhile (its write lock is taken here, so
     /// a disable that committed while the credentials were checked cannot
     /// miss this session), issues the token pair (the refresh token keeps
-    /// the grant's scope, RFC 6749 §6), commits, and audits the sign-in.
+    /// the grant's scope, RFC 6749 §6) and, for a sign-in through
+    /// `/authorize`, the ID token (OpenID Connect Core §3.1.3.3), commits,
+    /// and audits the sign-in.
     pub async fn finish_sign_in(
         &self,
         txn: DatabaseTransaction,
         user: &user::Model,
         session: &session::Model,
         scope: &ScopeSet,
+        authentication: Option<&Authentication<'_>>,
         detail: &str,
     ) -> Result<TokenResponse, OAuthError> {
         if let Some(client) = self.client {
@@ -127,7 +131,7 @@ impl GrantContext<'_> {
                 return Err(OAuthError::invalid_client("the client is disabled"));
             }
         }
-        let response = issue_token_pair(
+        let mut response = issue_token_pair(
             self.state,
             &txn,
             user,
@@ -137,6 +141,18 @@ impl GrantContext<'_> {
             self.access_ttl(),
         )
         .await?;
+        if let Some(authentication) = authentication {
+            let lifetime = self.access_ttl();
+            id_token::attach(
+                self.state,
+                &mut response,
+                user,
+                session,
+                scope,
+                authentication,
+                lifetime,
+            )?;
+        }
         txn.commit().await?;
         audit::record(
             &self.state.db,

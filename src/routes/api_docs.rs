@@ -62,7 +62,7 @@ pub struct ApiErrorBody {
     paths(crate::routes::me::get_me, crate::routes::health::get_healthz),
     modifiers(&SecuritySchemes),
     tags(
-        (name = "oauth", description = "Tokens: RFC 6749, 7009, 7662, 8414"),
+        (name = "oauth", description = "Tokens: RFC 6749, 7009, 7662, 8414; OpenID Connect"),
         (name = "users", description = "The user directory"),
         (name = "clients", description = "Registered clients (RFC 6749 §2)"),
         (name = "operations", description = "Health"),
@@ -93,9 +93,9 @@ impl Modify for SecuritySchemes {
             ("introspect", "Introspect tokens (RFC 7662)"),
         ];
         const OPENID_SCOPES: [(&str, &str); 3] = [
-            ("openid", "OpenID Connect sign-in"),
-            ("profile", "The user's name"),
-            ("email", "The user's email address"),
+            ("openid", "Sign in with OpenID Connect: an ID token and /userinfo"),
+            ("profile", "The user's name and username (OpenID Connect Core §5.4)"),
+            ("email", "The user's email address (OpenID Connect Core §5.4)"),
         ];
         let scopes = || Scopes::from_iter(VALET_SCOPES);
         let with_openid = || Scopes::from_iter(VALET_SCOPES.into_iter().chain(OPENID_SCOPES));

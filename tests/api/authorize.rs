@@ -5,6 +5,7 @@ mod codes;
 mod consent;
 mod errors;
 mod flow;
+mod form_action;
 
 use std::collections::HashMap;
 

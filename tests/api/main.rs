@@ -24,6 +24,7 @@ mod introspect;
 mod keys;
 mod lifecycle_helpers;
 mod metadata;
+mod oidc;
 mod openapi;
 mod operations;
 mod pages;

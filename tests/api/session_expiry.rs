@@ -72,7 +72,8 @@ async fn purge_deletes_expired_sessions_with_their_refresh_tokens_and_keeps_live
         purged,
         Purged {
             sessions: 5,
-            refresh_tokens: 10
+            refresh_tokens: 10,
+            authorization_codes: 0,
         }
     );
     let left_sessions = Session::find()

@@ -5,6 +5,7 @@
 mod helpers;
 
 mod admin;
+mod authorize;
 mod chrome;
 mod clients;
 mod docs;

@@ -87,6 +87,17 @@ pub async fn record_session(
         .map(|_| ())
 }
 
+/// The code whose redemption opened `session_id`, if one did.
+pub async fn redeemed_for(
+    db: &impl ConnectionTrait,
+    session_id: &str,
+) -> Result<Option<authorization_code::Model>, DbErr> {
+    AuthorizationCode::find()
+        .filter(authorization_code::Column::SessionId.eq(session_id))
+        .one(db)
+        .await
+}
+
 /// RFC 7636 §4.6: BASE64URL(SHA-256(ASCII(code_verifier))) equals the
 /// challenge, compared in constant time; the verifier is 43–128
 /// unreserved characters (§4.1).

@@ -17,9 +17,11 @@ use crate::state::AppState;
 
 pub mod code;
 pub mod consent;
+mod redirect;
 pub mod request;
 
-use request::{AuthorizationRequest, ClientError, Refusal, IDENTITY_SCOPES};
+use redirect::{client_error, to_client, with_query};
+use request::{AuthorizationRequest, Refusal};
 
 /// Registers `/authorize` and the consent form's target.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -29,6 +31,17 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route(web::post().to(post_authorize)),
     )
     .service(web::resource("/authorize/consent").route(web::post().to(post_consent)));
+}
+
+/// The redirect URI a sign-in on `/login?next=/authorize?…` ends at, when
+/// that request checks out: the login page names its origin in
+/// `form-action` (`oauth::form_action`).
+pub async fn client_redirect_of(state: &AppState, next: Option<&str>) -> Option<String> {
+    let query = next?.strip_prefix("/authorize?")?;
+    request::read(state, query)
+        .await
+        .ok()
+        .map(|r| r.redirect_uri)
 }
 
 /// `GET /authorize` (RFC 6749 §4.1.1).
@@ -73,9 +86,10 @@ async fn authorize(
         return sign_in_first(state, &request, raw, false);
     };
     let now = crate::clock::now();
+    // OpenID Connect Core §3.1.2.1: max_age=0 is prompt=login.
     let too_old = request
         .max_age
-        .is_some_and(|max_age| now - browser.created_at > max_age);
+        .is_some_and(|max_age| max_age == 0 || now - browser.created_at > max_age);
     if request.prompt.login || too_old {
         return sign_in_first(state, &request, raw, true);
     }
@@ -99,7 +113,9 @@ async fn authorize(
             scopes,
             request: &without_prompt(raw),
         };
-        return render(StatusCode::OK, &page);
+        let mut response = render(StatusCode::OK, &page)?;
+        crate::oauth::form_action::allow_redirect_to(&mut response, &request.redirect_uri);
+        return Ok(response);
     }
     issue_code(state, &request, &user, &browser, &scope).await
 }
@@ -152,16 +168,9 @@ async fn signed_in(
 /// The requested scopes the user may have: identity scopes need only the
 /// client's registration (checked already), others the user's own.
 fn granted_scope(request: &AuthorizationRequest, user: &user::Model) -> ScopeSet {
-    let held = user.scope_set();
-    let mut granted = ScopeSet::default();
-    for s in request.scope.iter() {
-        if IDENTITY_SCOPES.contains(&s) || held.contains(s) {
-            if let Ok(s) = crate::domain::Scope::parse(s) {
-                granted.insert(s);
-            }
-        }
-    }
-    granted
+    request
+        .scope
+        .intersection(&user.scope_set().with_identity_scopes())
 }
 
 async fn needs_consent(
@@ -252,19 +261,6 @@ fn without_prompt(raw: &str) -> String {
     out.finish()
 }
 
-fn client_error(
-    request: &AuthorizationRequest,
-    error: &'static str,
-    description: &str,
-) -> ClientError {
-    ClientError {
-        redirect_uri: request.redirect_uri.clone(),
-        state: request.state.clone(),
-        error,
-        description: description.to_owned(),
-    }
-}
-
 fn refused(state: &AppState, refusal: Refusal) -> Result<HttpResponse, PageError> {
     match refusal {
         Refusal::Page(message) => Ok(error_page(
@@ -275,26 +271,4 @@ fn refused(state: &AppState, refusal: Refusal) -> Result<HttpResponse, PageError
         Refusal::Client(error) => Ok(to_client(state, &error)),
         Refusal::Error(e) => Err(e.into()),
     }
-}
-
-/// RFC 6749 §4.1.2.1 with RFC 9207's `iss`: 303 to the client.
-fn to_client(state: &AppState, error: &ClientError) -> HttpResponse {
-    let mut params = vec![
-        ("error", error.error),
-        ("error_description", error.description.as_str()),
-    ];
-    if let Some(s) = &error.state {
-        params.push(("state", s));
-    }
-    params.push(("iss", &state.settings.issuer));
-    see_other(&with_query(&error.redirect_uri, &params))
-}
-
-/// `uri` with `params` added to its query (RFC 6749 §3.1.2 keeps an
-/// existing query).
-fn with_query(uri: &str, params: &[(&str, &str)]) -> String {
-    let mut query = form_urlencoded::Serializer::new(String::new());
-    query.extend_pairs(params);
-    let separator = if uri.contains('?') { '&' } else { '?' };
-    format!("{uri}{separator}{}", query.finish())
 }

@@ -12,10 +12,6 @@ use crate::entities::client;
 use crate::oauth::params::FormParams;
 use crate::state::AppState;
 
-/// Scopes a client may be granted on its registration alone: they name
-/// claims about the user, not powers (OpenID Connect Core §5.4).
-pub const IDENTITY_SCOPES: [&str; 3] = ["openid", "profile", "email"];
-
 /// A request whose client, redirect URI and parameters checked out.
 #[derive(Debug)]
 pub struct AuthorizationRequest {
@@ -100,6 +96,20 @@ pub async fn read(state: &AppState, raw: &str) -> Result<AuthorizationRequest, R
                 "unsupported_response_type",
                 "only response_type=code is supported",
             ))
+        }
+    }
+    // OpenID Connect Core §3.1.2.6: request objects and dynamic
+    // registration are not supported, and are said to be rather than ignored.
+    for (param, error) in [
+        ("request", "request_not_supported"),
+        ("request_uri", "request_uri_not_supported"),
+        ("registration", "registration_not_supported"),
+    ] {
+        if params.get(param).is_some() {
+            return Err(fail(
+                error,
+                &format!("the {param} parameter is not supported"),
+            ));
         }
     }
     // RFC 7636 §4.3, RFC 9700 §2.1.1: PKCE with S256, of every client.

@@ -4,14 +4,21 @@ use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Serialize;
 
+use crate::domain::IDENTITY_SCOPES;
 use crate::state::AppState;
 use crate::users::ADMIN_SCOPES;
 
-/// Scopes valet itself gives meaning to: the admin scopes (README) and
-/// `introspect` (README). Other scopes may be granted to users but are not
-/// advertised (RFC 8414 §2 allows leaving some out).
+/// Scopes valet itself gives meaning to: the OpenID Connect ones (Core
+/// §5.4), the admin scopes (README) and `introspect` (README). Other scopes
+/// may be granted to users but are not advertised (RFC 8414 §2 allows
+/// leaving some out).
 pub fn builtin_scopes() -> Vec<&'static str> {
-    ADMIN_SCOPES.iter().copied().chain(["introspect"]).collect()
+    IDENTITY_SCOPES
+        .iter()
+        .chain(ADMIN_SCOPES.iter())
+        .copied()
+        .chain(["introspect"])
+        .collect()
 }
 
 /// RFC 8414 §2.

@@ -85,7 +85,22 @@ pub async fn get_login(
         password_error: None,
         flash: flash::take(&session),
     };
-    render(StatusCode::OK, &page)
+    render_form(&state, StatusCode::OK, &page).await
+}
+
+/// Renders the form. When it signs in for an `/authorize` request, the
+/// client's redirect URI joins `form-action`: the redirects after the form
+/// end there (`oauth::form_action`).
+async fn render_form(
+    state: &AppState,
+    status: StatusCode,
+    page: &LoginPage<'_>,
+) -> Result<HttpResponse, PageError> {
+    let mut response = render(status, page)?;
+    if let Some(uri) = crate::oauth::authorize::client_redirect_of(state, page.next).await {
+        crate::oauth::form_action::allow_redirect_to(&mut response, &uri);
+    }
+    Ok(response)
 }
 
 /// `POST /login`: rate limit, CSRF, then the shared password check. Success
@@ -119,7 +134,7 @@ pub async fn post_login(
         flash: None,
     };
     if page.username_error.is_some() || page.password_error.is_some() {
-        return render(StatusCode::UNPROCESSABLE_ENTITY, &page);
+        return render_form(&state, StatusCode::UNPROCESSABLE_ENTITY, &page).await;
     }
 
     let ip = ip.map(|ip| ip.to_string());
@@ -140,11 +155,11 @@ pub async fn post_login(
         Ok(confirmed) => confirmed,
         Err(SignInError::InvalidCredentials) => {
             page.error = Some(GENERIC_FAILURE);
-            return render(StatusCode::UNPROCESSABLE_ENTITY, &page);
+            return render_form(&state, StatusCode::UNPROCESSABLE_ENTITY, &page).await;
         }
         Err(SignInError::Disabled) => {
             page.error = Some(DISABLED);
-            return render(StatusCode::UNPROCESSABLE_ENTITY, &page);
+            return render_form(&state, StatusCode::UNPROCESSABLE_ENTITY, &page).await;
         }
         Err(SignInError::Busy) => return Ok(signin_busy(RETRY_AFTER_SECONDS)),
         Err(SignInError::Unavailable(e)) => return Err(e.into()),

@@ -30,7 +30,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route(web::get().to(login::get_login))
             .route(web::post().to(login::post_login)),
     )
-    .service(web::resource("/logout").route(web::post().to(signout::post_logout)))
+    .service(
+        web::resource("/logout")
+            .route(web::get().to(crate::oauth::end_session::get_logout))
+            .route(web::post().to(signout::post_logout)),
+    )
     .service(
         web::resource("/account")
             .wrap(Guard::page())

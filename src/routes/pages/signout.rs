@@ -1,5 +1,6 @@
 //! Ending sessions from the browser: `POST /logout` (README: ends the
-//! session and so its refresh tokens) and ending one of your own sessions
+//! session and so its refresh tokens; also the confirmation of OpenID
+//! Connect RP-Initiated Logout 1.0) and ending one of your own sessions
 //! from the account page.
 use actix_session::Session;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -9,30 +10,68 @@ use super::render::{see_other, PageError};
 use crate::audit::{self, AuditKind, Event};
 use crate::auth::middleware::SESSION_ID_KEY;
 use crate::auth::{csrf, sessions, Principal};
+use crate::entities::user;
 use crate::net::client_ip;
+use crate::oauth::end_session::{self, LogoutParams};
 use crate::routes::flash::{self, Flash};
 use crate::state::AppState;
 
 /// `POST /logout`. Not behind the guard, so a browser whose session has
 /// already ended can still clear its cookie; the CSRF token is still checked.
+/// The form of the RP-Initiated Logout confirmation page goes on to
+/// `oauth::end_session`; a client's own POST of a logout request is sent
+/// to that page.
 pub async fn post_logout(
     req: HttpRequest,
     body: web::Bytes,
     session: Session,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    csrf::verify(&session, Fields::parse(&body).get(csrf::FIELD))?;
+    let fields = Fields::parse(&body);
+    let logout = LogoutParams::from_fields(&fields);
+    if let (Some(params), None) = (&logout, fields.get(csrf::FIELD)) {
+        // A client's cross-site POST carries no SameSite=Lax cookie: the
+        // page would not know who is signed in (and would replace the
+        // cookie). A top-level GET carries it.
+        return Ok(see_other(&format!("/logout?{}", params.to_query())));
+    }
+    csrf::verify(&session, fields.get(csrf::FIELD))?;
+    let checked = match &logout {
+        Some(params) => match end_session::check(&state, params).await? {
+            Ok(checked) => Some(checked),
+            Err(refused) => return Ok(refused),
+        },
+        None => None,
+    };
+    let user = sign_out(&req, &session, &state).await?;
+    match checked {
+        Some(checked) => end_session::finish(&state, checked, user.as_ref()).await,
+        None => {
+            flash::set(&session, Flash::success("You have signed out."));
+            Ok(see_other("/login"))
+        }
+    }
+}
+
+/// Ends the browser's session, if it has one, and forgets the cookie's
+/// contents; returns the user who was signed in.
+async fn sign_out(
+    req: &HttpRequest,
+    session: &Session,
+    state: &AppState,
+) -> Result<Option<user::Model>, PageError> {
+    let mut signed_out = None;
     if let Ok(Some(sid)) = session.get::<String>(SESSION_ID_KEY) {
         let found = sessions::find_live(&state.db, &sid).await?;
         if sessions::revoke(&state.db, &sid).await? {
-            let ip = client_ip(&req, &state.settings).map(|ip| ip.to_string());
-            let username = found.map(|(_, user)| user.username);
+            let ip = client_ip(req, &state.settings).map(|ip| ip.to_string());
+            let username = found.as_ref().map(|(_, user)| user.username.as_str());
             audit::record(
                 &state.db,
                 AuditKind::SignOut,
                 Event {
-                    actor: username.as_deref(),
-                    subject: username.as_deref(),
+                    actor: username,
+                    subject: username,
                     ip: ip.as_deref(),
                     detail: "browser sign-out",
                     ..Event::default()
@@ -40,10 +79,10 @@ pub async fn post_logout(
             )
             .await;
         }
+        signed_out = found.map(|(_, user)| user);
     }
-    forget_session(&session);
-    flash::set(&session, Flash::success("You have signed out."));
-    Ok(see_other("/login"))
+    forget_session(session);
+    Ok(signed_out)
 }
 
 /// `POST /account/sessions/{id}/end`, behind `Guard::page()`: ends one of

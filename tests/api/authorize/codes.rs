@@ -173,3 +173,69 @@ async fn a_confidential_client_must_authenticate_to_redeem() {
     let ok = post_form(&app, "/token", Some(&basic("backend", secret)), &form).await;
     assert_eq!(ok.status(), 200);
 }
+
+#[tokio::test]
+async fn the_purge_removes_unredeemed_expired_codes_and_redeemed_ones_with_their_session() {
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait, ExprTrait, PaginatorTrait, QueryFilter};
+    use valet::auth::purge::purge_expired;
+    use valet::entities::{authorization_code, prelude::Session, session};
+
+    let app = spawn_app().await;
+    let browser = super::alice(&app).await;
+    register_app(&app, "web", json!({"first_party": true})).await;
+    let now = valet::clock::now();
+    let pkce = pkce();
+    let redeemed = code_for(&browser, "web", &pkce).await;
+    let tokens: Value = redeem(&app, "web", &redeemed, &pkce.verifier)
+        .await
+        .json()
+        .await
+        .unwrap();
+    code_for(&browser, "web", &pkce).await; // never redeemed
+    code_for(&browser, "web", &pkce).await; // never redeemed, still fresh
+    let count = || AuthorizationCode::find().count(&app.db);
+    assert_eq!(count().await.unwrap(), 3);
+
+    // One unredeemed code expires; the redeemed one has expired too, but
+    // its session lives: a replay must still revoke it.
+    let unused_expired = AuthorizationCode::find()
+        .filter(authorization_code::Column::UsedAt.is_null())
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    AuthorizationCode::update_many()
+        .col_expr(authorization_code::Column::ExpiresAt, Expr::value(now - 1))
+        .filter(
+            authorization_code::Column::CodeHash
+                .eq(unused_expired.code_hash.as_str())
+                .or(authorization_code::Column::UsedAt.is_not_null()),
+        )
+        .exec(&app.db)
+        .await
+        .unwrap();
+    let purged = purge_expired(&app.db, now, 100).await.unwrap();
+    assert_eq!(purged.authorization_codes, 1);
+    assert_eq!(count().await.unwrap(), 2);
+    let replay = redeem(&app, "web", &redeemed, &pkce.verifier).await;
+    assert_oauth_error(replay, reqwest::StatusCode::BAD_REQUEST, "invalid_grant").await;
+    assert_eq!(
+        app.get_me(tokens["access_token"].as_str().unwrap())
+            .await
+            .status(),
+        401,
+        "the kept code still revoked its session"
+    );
+
+    // Once that session has expired, its code goes with it.
+    Session::update_many()
+        .col_expr(session::Column::ExpiresAt, Expr::value(now - 1))
+        .filter(session::Column::Kind.eq("authorization_code"))
+        .exec(&app.db)
+        .await
+        .unwrap();
+    let purged = purge_expired(&app.db, now, 100).await.unwrap();
+    assert_eq!((purged.sessions, purged.authorization_codes), (1, 1));
+    assert_eq!(count().await.unwrap(), 1, "the fresh code stays");
+}

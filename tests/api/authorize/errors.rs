@@ -99,6 +99,16 @@ async fn bad_parameters_go_back_to_the_client_with_state_and_iss() {
         (vec![("scope", "openid admin")], "invalid_scope"),
         (vec![("prompt", "none login")], "invalid_request"),
         (vec![("max_age", "soon")], "invalid_request"),
+        // OpenID Connect Core §3.1.2.6: said, not ignored.
+        (
+            vec![("request", "eyJhbGciOiJub25lIn0.e30.")],
+            "request_not_supported",
+        ),
+        (
+            vec![("request_uri", "https://app.example/r")],
+            "request_uri_not_supported",
+        ),
+        (vec![("registration", "{}")], "registration_not_supported"),
     ] {
         let response = browser
             .get(&authorize_path("web", &challenge, &extra))
