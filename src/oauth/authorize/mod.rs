@@ -53,14 +53,16 @@ pub async fn get_authorize(
     authorize(req.query_string(), &session, &state).await
 }
 
-/// `POST /authorize`, form-encoded (OpenID Connect Core §3.1.2.1).
-pub async fn post_authorize(
-    body: web::Bytes,
-    session: Session,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, PageError> {
-    let raw = String::from_utf8_lossy(&body);
-    authorize(&raw, &session, &state).await
+/// `POST /authorize`, form-encoded (OpenID Connect Core §3.1.2.1): the
+/// same request, sent on as a `GET`. A form posted from the client's site
+/// carries no `SameSite=Lax` session cookie; the top-level `GET` after the
+/// 303 does, so a signed-in user is known (and `prompt=none` answers
+/// truly). The parameters are encoded again, repeats kept, so the `GET`
+/// checks exactly what was posted.
+pub async fn post_authorize(body: web::Bytes) -> HttpResponse {
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    query.extend_pairs(form_urlencoded::parse(&body));
+    see_other(&format!("/authorize?{}", query.finish()))
 }
 
 #[derive(Template)]
