@@ -8,10 +8,11 @@ die() {
 }
 
 # --- tools -------------------------------------------------------------------
-if ! command -v wrk >/dev/null || ! command -v curl >/dev/null || ! command -v jq >/dev/null; then
-    say "installing wrk, curl and jq"
-    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk curl jq; } \
-        >/dev/null || die "cannot install wrk, curl and jq"
+if ! command -v wrk >/dev/null || ! command -v curl >/dev/null || ! command -v jq >/dev/null ||
+    ! command -v sqlite3 >/dev/null; then
+    say "installing wrk, curl, jq and sqlite3"
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk curl jq sqlite3; } \
+        >/dev/null || die "cannot install wrk, curl, jq and sqlite3"
 fi
 TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
 say "building release"
@@ -80,4 +81,10 @@ stop_valet() {
 seed_user() {
     printf '%s\n' "$PASSWORD" | (cd "$WORK" && "$VALET" user add "$@" --password-stdin) \
         >/dev/null 2>>"$WORK/seed.log" || die "cannot seed user $1: $(tail -3 "$WORK/seed.log")"
+}
+
+# session_count: the sessions in valet's database (one per successful
+# sign-in), read beside a running valet.
+session_count() {
+    sqlite3 "$WORK/valet.db" 'SELECT count(*) FROM sessions' || die "cannot count sessions"
 }

@@ -10,6 +10,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 pub mod authenticate;
+pub mod docs_client;
 mod input;
 pub mod secret;
 

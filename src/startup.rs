@@ -65,6 +65,7 @@ impl Application {
             .map_err(|e| format!("cannot load the signing keys: {e}"))?;
         let hasher = PasswordHasher::new(settings.bcrypt_cost);
         users::bootstrap_admin(&db, &hasher, &settings).await?;
+        crate::clients::docs_client::ensure(&db, &settings).await?;
 
         let metrics_listener = match settings.metrics_addr {
             Some(addr) => Some(
@@ -231,6 +232,14 @@ pub fn routes_config(cfg: &mut web::ServiceConfig) {
         .route(
             "/static/valet.css",
             web::get().to(routes::static_files::get_stylesheet),
+        )
+        .route(
+            "/static/favicon.svg",
+            web::get().to(routes::static_files::get_icon),
+        )
+        .route(
+            "/favicon.ico",
+            web::get().to(routes::static_files::get_icon),
         )
         .service(
             web::resource("/token")

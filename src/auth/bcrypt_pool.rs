@@ -1,11 +1,22 @@
 //! The threads bcrypt runs on (README: never on the async workers).
 //!
 //! One process-wide pool of one thread per core: more would only make each
-//! hash take longer. The threads run at a lower OS priority (nice
-//! [`BCRYPT_NICE`]) so that when sign-ins keep every core busy, the async
-//! workers still get the CPU the moment a request arrives and `/users/me`
-//! stays fast ; on an otherwise idle machine bcrypt still has every
-//! core to itself, so sign-in throughput is unchanged.
+//! hash take longer.
+//!
+//! How the CPU is shared when sign-ins and the rest of the API are both
+//! saturated (docs/performance.md): the bcrypt threads keep the normal
+//! scheduling weight (nice 0), so the kernel's fair scheduler gives them the
+//! same share of the CPU as the async workers, one thread per core on each
+//! side: sign-ins keep about half the machine, which is their reserved
+//! share, and cannot take more than that while requests wait. They run
+//! under `SCHED_BATCH` ([`BATCH_POLICY`]), which tells the scheduler they
+//! are CPU-bound: a bcrypt thread never preempts an async worker on waking,
+//! while a waking async worker is still picked ahead of a bcrypt thread
+//! that has used its slice, so `/users/me` keeps a low latency. A lower
+//! priority (nice 10, tried before) made the share of sign-ins depend on
+//! the API load: saturated by 16 connections of `/users/me`, it left
+//! sign-ins a quarter of their rate. Neither needs a privilege or cgroups.
+//! On an otherwise idle machine bcrypt still has every core to itself.
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
@@ -15,8 +26,9 @@ use tokio::sync::oneshot;
 
 use crate::error::AppError;
 
-/// Niceness of the bcrypt threads (0 is normal, 19 the lowest).
-pub const BCRYPT_NICE: i32 = 10;
+/// The Linux scheduling policy of the bcrypt threads (`SCHED_BATCH`, 3):
+/// normal weight, no preemption of other threads on wake-up.
+pub const BATCH_POLICY: i32 = 3;
 
 type Job = Box<dyn FnOnce() + Send>;
 
@@ -79,7 +91,7 @@ fn pool() -> &'static Pool {
 }
 
 fn work_loop(queue: &Mutex<Receiver<Job>>) {
-    lower_priority();
+    mark_cpu_bound();
     loop {
         let job = match queue.lock() {
             Ok(queue) => queue.recv(),
@@ -92,24 +104,50 @@ fn work_loop(queue: &Mutex<Receiver<Job>>) {
     }
 }
 
-/// Lowers this thread's priority (Linux: `setpriority` on the thread id
-/// changes only this thread).
+/// Puts this thread under `SCHED_BATCH` at its current niceness (Linux:
+/// `sched_setscheduler` with pid 0 changes only the calling thread; an
+/// unprivileged process may choose this policy).
 #[cfg(target_os = "linux")]
 #[allow(unsafe_code)]
-fn lower_priority() {
-    // SAFETY: plain system calls on the calling thread's own id; no memory
-    // is shared with the kernel.
-    let result = unsafe {
-        let tid = libc::syscall(libc::SYS_gettid) as libc::id_t;
-        libc::setpriority(libc::PRIO_PROCESS, tid, BCRYPT_NICE)
-    };
+fn mark_cpu_bound() {
+    debug_assert_eq!(BATCH_POLICY, libc::SCHED_BATCH);
+    let param = libc::sched_param { sched_priority: 0 };
+    // SAFETY: a system call on the calling thread, reading `param` only
+    // during the call.
+    let result = unsafe { libc::sched_setscheduler(0, libc::SCHED_BATCH, &param) };
     if result != 0 {
         log::warn!(
-            "cannot lower the priority of a bcrypt thread: {}",
+            "cannot mark a bcrypt thread CPU-bound: {}",
             std::io::Error::last_os_error()
         );
     }
 }
 
 #[cfg(not(target_os = "linux"))]
-fn lower_priority() {}
+fn mark_cpu_bound() {}
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    use super::{run, BATCH_POLICY};
+
+    /// This thread's niceness and scheduling policy, from
+    /// `/proc/thread-self/stat` (proc(5): fields 19 and 41).
+    fn nice_and_policy() -> (i32, i32) {
+        let stat = std::fs::read_to_string("/proc/thread-self/stat").expect("stat");
+        // Fields after the command name, which may hold spaces: field 3 on.
+        let rest = &stat[stat.rfind(')').expect("comm") + 2..];
+        let fields: Vec<&str> = rest.split(' ').collect();
+        (
+            fields[19 - 3].parse().expect("nice"),
+            fields[41 - 3].parse().expect("policy"),
+        )
+    }
+
+    #[tokio::test]
+    async fn bcrypt_runs_at_normal_weight_under_the_batch_policy() {
+        let (nice, policy) = run(|| Ok(nice_and_policy())).await.expect("job");
+        let (own_nice, _) = nice_and_policy();
+        assert_eq!(nice, own_nice, "the same weight as the async workers");
+        assert_eq!(policy, BATCH_POLICY);
+    }
+}

@@ -15,6 +15,7 @@ use utoipa::openapi::security::{
 };
 use utoipa::{Modify, OpenApi, ToSchema};
 
+use crate::clients::docs_client::DOCS_CLIENT_ID;
 use crate::error::AppError;
 
 /// Swagger UI needs inline styles and `data:` images; everything it loads
@@ -55,7 +56,8 @@ pub struct ApiErrorBody {
     info(
         title = "valet",
         description = "OAuth2 authorization server and user directory. \
-            Authorize with the password flow (a user of valet), then try the API."
+            Authorize as a user of valet (the authorization code flow with PKCE, \
+            or the password flow; client `valet-docs`), then try the API."
     ),
     paths(crate::routes::me::get_me, crate::routes::health::get_healthz),
     modifiers(&SecuritySchemes),
@@ -84,34 +86,26 @@ impl Modify for SecuritySchemes {
                     .build(),
             ),
         );
-        let scopes = || {
-            Scopes::from_iter([
-                (
-                    "openid",
-                    "Sign in with OpenID Connect: an ID token and /userinfo",
-                ),
-                (
-                    "profile",
-                    "The user's name and username (OpenID Connect Core §5.4)",
-                ),
-                (
-                    "email",
-                    "The user's email address (OpenID Connect Core §5.4)",
-                ),
-                ("admin", "Administer users and clients; grant any scope"),
-                ("users:read", "Read the user directory"),
-                ("users:write", "Change the user directory"),
-                ("introspect", "Introspect tokens (RFC 7662)"),
-            ])
-        };
-        // One flow a line.
+        const VALET_SCOPES: [(&str, &str); 4] = [
+            ("admin", "Administer users and clients; grant any scope"),
+            ("users:read", "Read the user directory"),
+            ("users:write", "Change the user directory"),
+            ("introspect", "Introspect tokens (RFC 7662)"),
+        ];
+        const OPENID_SCOPES: [(&str, &str); 3] = [
+            ("openid", "Sign in with OpenID Connect: an ID token and /userinfo"),
+            ("profile", "The user's name and username (OpenID Connect Core §5.4)"),
+            ("email", "The user's email address (OpenID Connect Core §5.4)"),
+        ];
+        let scopes = || Scopes::from_iter(VALET_SCOPES);
+        let with_openid = || Scopes::from_iter(VALET_SCOPES.into_iter().chain(OPENID_SCOPES));
         components.add_security_scheme(
             "oauth2",
             SecurityScheme::OAuth2(OAuth2::new([
                 Flow::AuthorizationCode(AuthorizationCode::with_refresh_url(
                     "/authorize",
                     "/token",
-                    scopes(),
+                    with_openid(),
                     "/token",
                 )),
                 Flow::Password(Password::with_refresh_url("/token", scopes(), "/token")),
@@ -153,9 +147,13 @@ fn swagger_config() -> Arc<utoipa_swagger_ui::Config<'static>> {
     static CONFIG: OnceLock<Arc<utoipa_swagger_ui::Config<'static>>> = OnceLock::new();
     CONFIG
         .get_or_init(|| {
-            // Swagger UI's password flow sends `Authorization: Basic Og==`
-            // (no client id, no secret): an unregistered client to valet.
+            // The page's own public client (`valet-docs`): the code flow
+            // with PKCE comes back to /docs/oauth2-redirect.html; the
+            // password flow sends `Authorization: Basic dmFsZXQtZG9jczo=`
+            // (the id, no secret). Cleared in the dialog, Swagger UI sends
+            // `Basic Og==`: no client, an unregistered one to valet.
             let oauth = utoipa_swagger_ui::oauth::Config::new()
+                .client_id(DOCS_CLIENT_ID)
                 .app_name("valet /docs")
                 .use_pkce_with_authorization_code_grant(true);
             Arc::new(

@@ -13,6 +13,7 @@ mod cli_clients;
 mod client_support;
 mod clients;
 mod config;
+mod docs_client;
 mod faults;
 mod guard;
 mod head;

@@ -24,6 +24,7 @@ const NOT_JSON: &[&str] = &[
     "/authorize/consent",
     "/openapi.json",
     "/docs",
+    "/favicon.ico",
 ];
 const NOT_JSON_PREFIXES: &[&str] = &["/admin", "/static/", "/docs/"];
 
@@ -234,6 +235,10 @@ async fn the_token_endpoint_is_documented_per_grant_with_a_real_example() {
     let schemes = &doc["components"]["securitySchemes"];
     assert_eq!(schemes["bearer"]["scheme"], "bearer");
     assert_eq!(schemes["oauth2"]["flows"]["password"]["tokenUrl"], "/token");
+    let code_flow = &schemes["oauth2"]["flows"]["authorizationCode"];
+    assert_eq!(code_flow["authorizationUrl"], "/authorize");
+    assert_eq!(code_flow["tokenUrl"], "/token");
+    assert!(code_flow["scopes"]["openid"].is_string(), "{code_flow}");
     assert_eq!(
         doc["paths"]["/api/users"]["get"]["security"][1]["oauth2"][0],
         "users:read"

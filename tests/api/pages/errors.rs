@@ -58,3 +58,17 @@ async fn the_stylesheet_is_served_for_the_pages() {
     );
     assert!(response.text().await.unwrap().contains(":focus-visible"));
 }
+
+#[tokio::test]
+async fn the_icon_is_linked_by_the_pages_and_served_at_both_addresses() {
+    let app = app_with_alice().await;
+    let browser = Browser::new(&app);
+    let html = browser.get("/login").await.text().await.unwrap();
+    assert!(html.contains(r#"<link rel="icon" href="/static/favicon.svg""#));
+    for path in ["/static/favicon.svg", "/favicon.ico"] {
+        let response = browser.get(path).await;
+        assert_eq!(response.status(), 200, "{path}");
+        assert_eq!(response.headers()["content-type"], "image/svg+xml");
+        assert!(response.text().await.unwrap().starts_with("<svg"));
+    }
+}
