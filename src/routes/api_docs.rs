@@ -93,9 +93,18 @@ impl Modify for SecuritySchemes {
             ("introspect", "Introspect tokens (RFC 7662)"),
         ];
         const OPENID_SCOPES: [(&str, &str); 3] = [
-            ("openid", "Sign in with OpenID Connect: an ID token and /userinfo"),
-            ("profile", "The user's name and username (OpenID Connect Core §5.4)"),
-            ("email", "The user's email address (OpenID Connect Core §5.4)"),
+            (
+                "openid",
+                "Sign in with OpenID Connect: an ID token and /userinfo",
+            ),
+            (
+                "profile",
+                "The user's name and username (OpenID Connect Core §5.4)",
+            ),
+            (
+                "email",
+                "The user's email address (OpenID Connect Core §5.4)",
+            ),
         ];
         let scopes = || Scopes::from_iter(VALET_SCOPES);
         let with_openid = || Scopes::from_iter(VALET_SCOPES.into_iter().chain(OPENID_SCOPES));
