@@ -51,6 +51,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .service(
         web::resource("/userinfo")
             .wrap(Guard::api().require("openid"))
+            .wrap(actix_web::middleware::from_fn(
+                crate::oauth::userinfo::token_from_body,
+            ))
             .route(web::get().to(crate::oauth::userinfo::get_userinfo))
             .route(web::post().to(crate::oauth::userinfo::post_userinfo)),
     )

@@ -5,6 +5,7 @@ mod discovery;
 mod id_tokens;
 mod interop;
 mod logout;
+mod registration;
 mod userinfo;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;

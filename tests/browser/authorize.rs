@@ -95,6 +95,13 @@ async fn an_app_signs_a_user_in_through_the_browser_and_redeems_the_code() {
             "Allow",
             "Allow has the focus"
         );
+        // The keyboard reaches Deny next.
+        focused
+            .send_keys(&fantoccini::key::Key::Tab.to_string())
+            .await
+            .unwrap();
+        let next = c.active_element().await.unwrap();
+        assert_eq!(next.text().await.unwrap(), "Deny");
         assert_fits(c, width).await;
         save(&chrome, width, &format!("consent-{width}")).await;
         let errors: Vec<String> = chrome

@@ -53,14 +53,16 @@ pub async fn get_authorize(
     authorize(req.query_string(), &session, &state).await
 }
 
-/// `POST /authorize`, form-encoded (OpenID Connect Core §3.1.2.1).
-pub async fn post_authorize(
-    body: web::Bytes,
-    session: Session,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, PageError> {
-    let raw = String::from_utf8_lossy(&body);
-    authorize(&raw, &session, &state).await
+/// `POST /authorize`, form-encoded (OpenID Connect Core §3.1.2.1): the
+/// same request, sent on as a `GET`. A form posted from the client's site
+/// carries no `SameSite=Lax` session cookie; the top-level `GET` after the
+/// 303 does, so a signed-in user is known (and `prompt=none` answers
+/// truly). The parameters are encoded again, repeats kept, so the `GET`
+/// checks exactly what was posted.
+pub async fn post_authorize(body: web::Bytes) -> HttpResponse {
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    query.extend_pairs(form_urlencoded::parse(&body));
+    see_other(&format!("/authorize?{}", query.finish()))
 }
 
 #[derive(Template)]
@@ -90,7 +92,7 @@ async fn authorize(
     let too_old = request
         .max_age
         .is_some_and(|max_age| max_age == 0 || now - browser.created_at > max_age);
-    if request.prompt.login || too_old {
+    if request.prompt.login || too_old || !hint_names(state, &request, &user) {
         return sign_in_first(state, &request, raw, true);
     }
     let scope = granted_scope(&request, &user);
@@ -214,9 +216,19 @@ async fn issue_code(
     Ok(see_other(&with_query(&request.redirect_uri, &params)))
 }
 
+/// OpenID Connect Core §3.1.2.1: an `id_token_hint` must be one of valet's
+/// ID tokens about the signed-in user; otherwise the user signs in again
+/// (`prompt=none`: `login_required`).
+fn hint_names(state: &AppState, request: &AuthorizationRequest, user: &user::Model) -> bool {
+    request.id_token_hint.as_deref().is_none_or(|hint| {
+        crate::oauth::id_token::read_hint(state, hint).is_some_and(|claims| claims.sub == user.id)
+    })
+}
+
 /// Sends the browser to `/login`, which comes back here. `prompt=none`
 /// may not show a page: `login_required` instead. The way back drops
-/// `prompt=login` and `max_age`, which the sign-in about to happen meets.
+/// `prompt=login`, `max_age` and `id_token_hint`, which the sign-in about
+/// to happen meets.
 fn sign_in_first(
     state: &AppState,
     request: &AuthorizationRequest,
@@ -241,13 +253,13 @@ fn sign_in_first(
     Ok(see_other(&format!("/login?{}", login.finish())))
 }
 
-/// The request's parameters again, without `prompt` (but `consent`) and
-/// `max_age`.
+/// The request's parameters again, without `prompt` (but `consent`),
+/// `max_age` and `id_token_hint`.
 fn without_prompt(raw: &str) -> String {
     let mut out = form_urlencoded::Serializer::new(String::new());
     for (name, value) in form_urlencoded::parse(raw.as_bytes()) {
         match &*name {
-            "max_age" => {}
+            "max_age" | "id_token_hint" => {}
             "prompt" => {
                 if value.split(' ').any(|v| v == "consent") {
                     out.append_pair("prompt", "consent");

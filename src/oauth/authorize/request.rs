@@ -24,6 +24,8 @@ pub struct AuthorizationRequest {
     pub prompt: Prompt,
     pub max_age: Option<i64>,
     pub login_hint: Option<String>,
+    /// OpenID Connect Core §3.1.2.1: an ID token naming the user expected.
+    pub id_token_hint: Option<String>,
 }
 
 /// OpenID Connect Core §3.1.2.1 `prompt`, a space-separated set.
@@ -161,6 +163,7 @@ pub async fn read(state: &AppState, raw: &str) -> Result<AuthorizationRequest, R
         prompt,
         max_age,
         login_hint: params.get("login_hint").map(str::to_owned),
+        id_token_hint: params.get("id_token_hint").map(str::to_owned),
         client,
     })
 }

@@ -186,3 +186,33 @@ async fn a_scope_the_user_lacks_is_left_out_of_the_grant() {
     assert_eq!(tokens["scope"], "me openid");
     let _ = code_for;
 }
+
+#[tokio::test]
+async fn a_posted_request_is_sent_on_as_the_same_get_request() {
+    let app = spawn_app().await;
+    let browser = super::alice(&app).await;
+    register_app(&app, "web", json!({"first_party": true})).await;
+    let pkce = pkce();
+    let path = authorize_path("web", &pkce.challenge, &[("prompt", "none")]);
+    let query = path.strip_prefix("/authorize?").unwrap();
+    let params: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+        .into_owned()
+        .collect();
+    // OpenID Connect Core §3.1.2.1: a form posted from the app's site,
+    // which carries no SameSite=Lax cookie.
+    let cross_site = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let posted = cross_site
+        .post(app.url("/authorize"))
+        .form(&params)
+        .send()
+        .await
+        .unwrap();
+    crate::helpers::assert_is_redirect_to(&posted, &path);
+    // The browser follows with its cookie: signed in, so prompt=none works.
+    let params = redirect_params(&browser.get(&path).await, REDIRECT);
+    let tokens = redeem(&app, "web", &params["code"], &pkce.verifier).await;
+    assert_eq!(tokens.status(), 200);
+}

@@ -220,3 +220,45 @@ async fn max_age_zero_asks_to_sign_in_again() {
     assert!(login.starts_with("/login?"), "Core §3.1.2.1: {login}");
     assert!(!login.contains("max_age"), "the way back drops it: {login}");
 }
+
+#[tokio::test]
+async fn an_id_token_hint_must_name_the_signed_in_user() {
+    let app = spawn_app().await;
+    register_web(&app).await;
+    let browser = alice_with_profile(&app).await;
+    let alices = sign_in_with(&browser, "openid").await;
+    app.create_user("bob", "bob-password-1", "me").await;
+    let bob = crate::pages::Browser::signed_in(&app, "bob", "bob-password-1").await;
+    let challenge = pkce().challenge;
+    let with_hint = |prompt: &str| {
+        authorize_path(
+            "web",
+            &challenge,
+            &[
+                ("id_token_hint", text(&alices, "id_token")),
+                ("prompt", prompt),
+            ],
+        )
+    };
+
+    // Alice's own hint: straight back with a code, even with prompt=none.
+    let own = browser.get(&with_hint("none")).await;
+    assert!(redirect_params(&own, REDIRECT).contains_key("code"));
+    // In Bob's browser it names someone else (Core §3.1.2.1).
+    let other = bob.get(&with_hint("none")).await;
+    assert_eq!(redirect_params(&other, REDIRECT)["error"], "login_required");
+    let asked = bob.get(&with_hint("")).await;
+    let login = asked.headers()["location"].to_str().unwrap();
+    assert!(login.starts_with("/login?"), "{login}");
+    assert!(!login.contains("id_token_hint"), "{login}");
+    // A hint valet did not sign counts as naming no one.
+    let forged = authorize_path(
+        "web",
+        &challenge,
+        &[("id_token_hint", "e30.e30.c2ln"), ("prompt", "none")],
+    );
+    assert_eq!(
+        redirect_params(&browser.get(&forged).await, REDIRECT)["error"],
+        "login_required"
+    );
+}

@@ -126,3 +126,44 @@ async fn a_revoked_session_ends_userinfo_too() {
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
     assert!(challenge(&response).contains("invalid_token"));
 }
+
+#[tokio::test]
+async fn a_post_may_carry_the_token_in_its_form_body_but_not_twice() {
+    let app = spawn_app().await;
+    register_web(&app).await;
+    let browser = alice_with_profile(&app).await;
+    let tokens = sign_in_with(&browser, "openid email").await;
+    let access = text(&tokens, "access_token");
+    let in_body = |form: Vec<(&'static str, String)>| {
+        app.client.post(app.url("/userinfo")).form(&form).send()
+    };
+
+    // RFC 6750 §2.2.
+    let response = in_body(vec![("access_token", access.to_owned())])
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["email"], "alice@example.com");
+
+    let bad = in_body(vec![("access_token", "not-a-token".into())])
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), StatusCode::UNAUTHORIZED);
+    assert!(challenge(&bad).contains("invalid_token"));
+
+    let twice = app
+        .client
+        .post(app.url("/userinfo"))
+        .bearer_auth(access)
+        .form(&[("access_token", access)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(twice.status(), StatusCode::BAD_REQUEST);
+    assert!(challenge(&twice).contains(r#"error="invalid_request""#));
+
+    // A GET's query is not a place for it (RFC 6750 §2.3 is not offered).
+    let query = app.get(&format!("/userinfo?access_token={access}")).await;
+    assert_eq!(query.status(), StatusCode::UNAUTHORIZED);
+}
