@@ -178,7 +178,7 @@ pub async fn confirmation(
         Err(page) => return Ok(page),
     };
     let signed_in = match session.get::<String>(crate::auth::middleware::SESSION_ID_KEY) {
-        Ok(Some(sid)) => sessions::find_live(&state.db, &sid).await?,
+        Ok(Some(sid)) => sessions::find_live(&state.db, &sid, state.clock.now()).await?,
         _ => None,
     };
     let page = ConfirmationPage {

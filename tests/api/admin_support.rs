@@ -33,6 +33,7 @@ pub async fn browser_for(app: &TestApp, username: &str) -> Browser {
         None,
         Some("127.0.0.1"),
         3600,
+        valet::clock::now(),
     )
     .await
     .unwrap();
