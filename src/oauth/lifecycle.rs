@@ -9,9 +9,9 @@ use sea_orm::{ConnectionTrait, DbErr, EntityTrait};
 
 use crate::auth::refresh;
 use crate::auth::tokens::AccessClaims;
-use crate::auth::Guard;
 use crate::entities::prelude::RefreshToken;
 use crate::entities::refresh_token;
+use crate::http::Guard;
 use crate::state::AppState;
 
 pub mod discovery;
@@ -30,7 +30,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::resource("/revoke")
             .route(web::post().to(revoke::post_revoke))
-            .default_service(web::to(crate::routes::errors::post_only)),
+            .default_service(web::to(crate::http::errors::post_only)),
     )
     .service(
         web::resource("/introspect")
@@ -41,7 +41,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     .or_client_secret(),
             )
             .route(web::post().to(introspect::post_introspect))
-            .default_service(web::to(crate::routes::errors::post_only)),
+            .default_service(web::to(crate::http::errors::post_only)),
     )
     .service(web::resource(METADATA_PATH).route(web::get().to(metadata::get_metadata)))
     .service(

@@ -13,7 +13,7 @@ use crate::audit::{self, AuditKind, Event};
 use crate::clients;
 use crate::domain::ScopeSet;
 use crate::entities::{session, user};
-use crate::net::client_ip;
+use crate::http::client_ip::client_ip;
 use crate::state::AppState;
 
 /// Answers the token endpoint. Other methods get 405 from the router.

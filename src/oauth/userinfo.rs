@@ -9,9 +9,9 @@ use actix_web::middleware::Next;
 use actix_web::{web, HttpResponse};
 use serde::Serialize;
 
-use crate::auth::middleware::anonymous_api_response;
-use crate::auth::principal::Credential;
-use crate::auth::Principal;
+use crate::http::guard::anonymous_api_response;
+use crate::http::principal::Credential;
+use crate::http::Principal;
 
 /// Core §5.3.2: `sub` always, the rest by scope (§5.4).
 #[derive(Debug, Serialize, utoipa::ToSchema)]

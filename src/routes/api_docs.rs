@@ -180,7 +180,7 @@ pub async fn get_docs_file(
     let served = utoipa_swagger_ui::serve(&file, swagger_config())
         .map_err(|e| AppError::Internal(format!("cannot serve Swagger UI: {e}")))?;
     let Some(found) = served else {
-        return Ok(crate::routes::errors::not_found(req).await);
+        return Ok(crate::http::errors::not_found(req).await);
     };
     let mut response = HttpResponse::Ok();
     response

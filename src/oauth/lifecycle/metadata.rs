@@ -114,7 +114,7 @@ pub async fn get_metadata_for_path(
     if issuer_path_of(&state.settings.issuer) == Some(issuer_path.as_str()) {
         get_metadata(state).await
     } else {
-        crate::routes::errors::not_found(req).await
+        crate::http::errors::not_found(req).await
     }
 }
 

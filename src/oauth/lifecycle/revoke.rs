@@ -10,7 +10,7 @@ use crate::audit::{self, AuditKind, Event};
 use crate::auth::sessions;
 use crate::clients::{self, authenticate::Caller};
 use crate::entities::prelude::{Session, User};
-use crate::net::client_ip;
+use crate::http::client_ip::client_ip;
 use crate::oauth::params::FormParams;
 use crate::oauth::{client, OAuthError};
 use crate::state::AppState;

@@ -10,10 +10,10 @@ use serde::Deserialize;
 use super::clients::{client_path, ClientRow, SecretPage};
 use super::view::Chrome;
 use super::{actor, check_csrf, chrome, render, see_other, PageError};
-use crate::auth::Principal;
 use crate::clients;
 use crate::error::AppError;
-use crate::routes::flash::{self, Flash};
+use crate::http::flash::{self, Flash};
+use crate::http::Principal;
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {

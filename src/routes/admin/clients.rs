@@ -12,11 +12,11 @@ use serde::Deserialize;
 
 use super::view::{when, Chrome};
 use super::{actor, check_csrf, chrome, render, see_other, PageError};
-use crate::auth::Principal;
 use crate::clients::{self, ClientInput, ClientSecret};
 use crate::entities::client;
 use crate::error::AppError;
-use crate::routes::flash::{self, Flash};
+use crate::http::flash::{self, Flash};
+use crate::http::Principal;
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {

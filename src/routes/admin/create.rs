@@ -11,9 +11,9 @@ use serde::Deserialize;
 
 use super::view::Chrome;
 use super::{actor, check_csrf, chrome, render, see_other, user_path, PageError};
-use crate::auth::Principal;
 use crate::error::AppError;
-use crate::routes::flash::{self, Flash};
+use crate::http::flash::{self, Flash};
+use crate::http::Principal;
 use crate::state::AppState;
 use crate::users::{self, NewUserInput};
 

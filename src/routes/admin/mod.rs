@@ -9,8 +9,8 @@ use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 use askama::Template;
 
-use crate::auth::{csrf, Guard, Principal};
 use crate::error::AppError;
+use crate::http::{csrf, Guard, Principal};
 use crate::state::AppState;
 use crate::users::admin::Actor;
 
@@ -79,7 +79,7 @@ impl ResponseError for PageError {
     }
 
     fn error_response(&self) -> HttpResponse {
-        use crate::routes::errors::simple_page;
+        use crate::http::errors::simple_page;
         let status = self.status_code();
         let (title, message) = match &self.0 {
             AppError::NotFound(m) => ("Not found", m.clone()),
@@ -128,7 +128,7 @@ fn render(status: StatusCode, page: &impl Template) -> Result<HttpResponse, Page
 
 /// 303 See Other, the redirect of post-redirect-get (never cached).
 fn see_other(location: &str) -> HttpResponse {
-    crate::routes::pages::render::see_other(location)
+    crate::http::page::see_other(location)
 }
 
 /// Checks the form's CSRF token against the session's (403 otherwise).
@@ -140,7 +140,7 @@ fn check_csrf(session: &Session, submitted: &Option<String>) -> Result<(), PageE
 fn actor(req: &HttpRequest, principal: &Principal, state: &AppState) -> Actor {
     Actor::new(
         &principal.user.username,
-        crate::net::client_ip(req, &state.settings),
+        crate::http::client_ip::client_ip(req, &state.settings),
     )
     .holding(principal.scopes.clone())
 }
@@ -153,7 +153,7 @@ fn user_path(username: &str) -> String {
 /// The flash message to show once, and the session's CSRF token for forms.
 fn chrome(session: &Session) -> Result<view::Chrome, PageError> {
     Ok(view::Chrome {
-        flash: crate::routes::flash::take(session),
+        flash: crate::http::flash::take(session),
         csrf_token: csrf::token(session)?,
     })
 }

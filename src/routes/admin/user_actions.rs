@@ -11,10 +11,10 @@ use serde::Deserialize;
 use super::user_page::answer;
 use super::view::{Chrome, UserRow};
 use super::{actor, check_csrf, chrome, render, see_other, PageError};
-use crate::auth::Principal;
 use crate::domain::Password;
 use crate::error::AppError;
-use crate::routes::flash::{self, Flash};
+use crate::http::flash::{self, Flash};
+use crate::http::Principal;
 use crate::state::AppState;
 use crate::users::{self, UserUpdate};
 

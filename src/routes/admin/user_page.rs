@@ -10,10 +10,10 @@ use serde::Deserialize;
 
 use super::view::{Chrome, SessionRow, UserRow};
 use super::{actor, check_csrf, chrome, join_fields, render, see_other, user_path, PageError};
-use crate::auth::Principal;
 use crate::domain::ScopeSet;
 use crate::error::AppError;
-use crate::routes::flash::{self, Flash};
+use crate::http::flash::{self, Flash};
+use crate::http::Principal;
 use crate::state::AppState;
 use crate::users::input_fields::{collect, optional_email, optional_full_name};
 use crate::users::{self, UserUpdate};

@@ -2,7 +2,7 @@
 //! templates stay free of logic.
 use crate::clock;
 use crate::entities::{audit_event, session, user};
-use crate::routes::flash::Flash;
+use crate::http::flash::Flash;
 use crate::users::Paging;
 
 /// Shared by every admin page: the flash message and the CSRF token.

@@ -6,10 +6,10 @@ use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Deserializer, Serialize};
 
-use crate::auth::{ApiCaller, Guard};
 use crate::clients::{self, ClientInput};
 use crate::entities::client;
 use crate::error::AppError;
+use crate::http::{ApiCaller, Guard};
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -149,7 +149,7 @@ fn json(status: StatusCode, body: &impl Serialize) -> HttpResponse {
 }
 
 fn actor(req: &HttpRequest, caller: &ApiCaller, state: &AppState) -> crate::users::admin::Actor {
-    caller.actor(crate::net::client_ip(req, &state.settings))
+    caller.actor(crate::http::client_ip::client_ip(req, &state.settings))
 }
 
 /// This area's part of the OpenAPI document.

@@ -4,8 +4,8 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 
 use super::{actor, json};
-use crate::auth::ApiCaller;
 use crate::error::AppError;
+use crate::http::ApiCaller;
 use crate::routes::me::UserView;
 use crate::state::AppState;
 use crate::users::{self, NewUserInput, Paging};

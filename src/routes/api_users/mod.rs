@@ -6,7 +6,7 @@ use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Serialize;
 
-use crate::auth::{ApiCaller, Guard};
+use crate::http::{ApiCaller, Guard};
 use crate::state::AppState;
 use crate::users::admin::Actor;
 
@@ -64,5 +64,5 @@ fn json(status: StatusCode, body: &impl Serialize) -> HttpResponse {
 
 /// The admin making the call, for the audit log.
 fn actor(req: &HttpRequest, principal: &ApiCaller, state: &AppState) -> Actor {
-    principal.actor(crate::net::client_ip(req, &state.settings))
+    principal.actor(crate::http::client_ip::client_ip(req, &state.settings))
 }

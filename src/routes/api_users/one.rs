@@ -6,9 +6,9 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Deserializer};
 
 use super::{actor, json};
-use crate::auth::ApiCaller;
 use crate::domain::{Password, ScopeSet};
 use crate::error::AppError;
+use crate::http::ApiCaller;
 use crate::routes::me::UserView;
 use crate::state::AppState;
 use crate::users::{self, UserUpdate};

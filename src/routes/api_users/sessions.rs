@@ -5,9 +5,9 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Serialize;
 
 use super::{actor, json};
-use crate::auth::ApiCaller;
 use crate::entities::session;
 use crate::error::AppError;
+use crate::http::ApiCaller;
 use crate::state::AppState;
 use crate::users;
 

@@ -4,26 +4,22 @@
 use actix_session::Session;
 use actix_web::web;
 
-use crate::auth::{csrf, Guard, Principal};
 use crate::error::AppError;
+use crate::http::{csrf, Guard, Principal};
 
 mod account;
 mod apps;
-pub mod form;
 mod login;
 pub mod next;
 mod password;
-pub mod render;
 mod signout;
-
-pub use render::{error_page, page_for, PageError};
 
 /// Registers the pages; the guarded ones go through the shared guard, which
 /// sends anonymous visitors to `/login?next=…` (README).
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route(
         "/",
-        web::get().to(|| async { render::see_other(next::DEFAULT_LANDING) }),
+        web::get().to(|| async { crate::http::see_other(next::DEFAULT_LANDING) }),
     )
     .service(
         web::resource("/login")
@@ -63,7 +59,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 /// A `GET` of a form's target (say, `next` after signing in again while a
 /// form was open) shows the page the form lives on.
 async fn back_to_account() -> actix_web::HttpResponse {
-    render::see_other("/account")
+    crate::http::see_other("/account")
 }
 
 /// What the top bar of a signed-in page shows (`templates/_nav.html`):

@@ -5,15 +5,16 @@
 use actix_session::Session;
 use actix_web::{web, HttpRequest, HttpResponse};
 
-use super::form::Fields;
-use super::render::{see_other, PageError};
 use crate::audit::{self, AuditKind, Event};
-use crate::auth::middleware::SESSION_ID_KEY;
-use crate::auth::{csrf, sessions, Principal};
+use crate::auth::sessions;
 use crate::entities::user;
-use crate::net::client_ip;
+use crate::http::client_ip::client_ip;
+use crate::http::flash::{self, Flash};
+use crate::http::form::Fields;
+use crate::http::guard::SESSION_ID_KEY;
+use crate::http::page::{see_other, PageError};
+use crate::http::{csrf, Principal};
 use crate::oauth::end_session::{self, LogoutParams};
-use crate::routes::flash::{self, Flash};
 use crate::state::AppState;
 
 /// `POST /logout`. Not behind the guard, so a browser whose session has
