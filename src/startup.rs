@@ -230,12 +230,8 @@ fn serve(
 pub fn routes_config(cfg: &mut web::ServiceConfig) {
     cfg.route("/healthz", web::get().to(routes::health::get_healthz))
         .route(
-            "/static/valet.css",
-            web::get().to(crate::http::static_files::get_stylesheet),
-        )
-        .route(
-            "/static/favicon.svg",
-            web::get().to(crate::http::static_files::get_icon),
+            "/static/{file}",
+            web::get().to(crate::http::static_files::get_static_file),
         )
         .route(
             "/favicon.ico",

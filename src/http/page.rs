@@ -132,19 +132,15 @@ impl ResponseError for PageError {
 pub fn page_for(err: &AppError) -> HttpResponse {
     let status = err.status_code();
     match err {
-        AppError::NotFound(_) => error_page(
-            status,
-            "Page not found",
-            "There is nothing at this address.",
-        ),
+        AppError::NotFound(message) => error_page(status, "Page not found", message),
         AppError::Forbidden(message) => error_page(status, "Access denied", message),
         AppError::BadRequest(message) | AppError::Conflict(message) => {
             error_page(status, "Something is wrong with this request", message)
         }
-        AppError::Validation(_) => error_page(
+        AppError::Validation(fields) => error_page(
             status,
             "Something is wrong with this request",
-            "Some fields were not accepted. Go back, correct them and try again.",
+            &join_fields(fields),
         ),
         AppError::Unavailable(e) => {
             log::warn!("database unavailable: {e}");
@@ -167,4 +163,13 @@ pub fn page_for(err: &AppError) -> HttpResponse {
             )
         }
     }
+}
+
+/// `field: message; …`, for an error page or a flash line.
+pub fn join_fields(fields: &std::collections::BTreeMap<String, String>) -> String {
+    fields
+        .iter()
+        .map(|(field, message)| format!("{}: {message}", field.replace('_', " ")))
+        .collect::<Vec<_>>()
+        .join("; ")
 }

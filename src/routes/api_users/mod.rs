@@ -3,12 +3,10 @@
 //! state-changing methods need a Bearer token because the guard refuses the
 //! session cookie on them. The rules live in [`crate::users`].
 use actix_web::http::{header, StatusCode};
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use serde::Serialize;
 
-use crate::http::{ApiCaller, Guard};
-use crate::state::AppState;
-use crate::users::admin::Actor;
+use crate::http::Guard;
 
 mod collection;
 mod one;
@@ -60,9 +58,4 @@ fn json(status: StatusCode, body: &impl Serialize) -> HttpResponse {
     HttpResponse::build(status)
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .json(body)
-}
-
-/// The admin making the call, for the audit log.
-fn actor(req: &HttpRequest, principal: &ApiCaller, state: &AppState) -> Actor {
-    principal.actor(crate::http::client_ip::client_ip(req, &state.settings))
 }

@@ -13,7 +13,7 @@ use crate::audit::{self, AuditKind, Event};
 use crate::auth::sessions::{self, SessionKind};
 use crate::auth::signin::{check_password, Attempt, SignInError};
 use crate::auth::signin_queue::RETRY_AFTER_SECONDS;
-use crate::http::client_ip::client_ip;
+use crate::http::client_ip::ClientIp;
 use crate::http::csrf;
 use crate::http::flash::{self, Flash};
 use crate::http::form::{query_param, Fields};
@@ -112,7 +112,7 @@ pub async fn post_login(
     session: Session,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    let ip = client_ip(&req, &state.settings);
+    let ip = ClientIp::of(&req).0;
     if let Some(ip) = ip {
         let budget = state.rate_limiter.check(&state.db, ip).await?;
         if let Err(retry_after) = budget {

@@ -10,7 +10,7 @@ use crate::audit::{self, AuditKind, Event};
 use crate::auth::signin::{check_password, Attempt, SignInError};
 use crate::auth::signin_queue::RETRY_AFTER_SECONDS;
 use crate::domain::Password;
-use crate::http::client_ip::client_ip;
+use crate::http::client_ip::ClientIp;
 use crate::http::flash::{self, Flash};
 use crate::http::form::Fields;
 use crate::http::page::{render, see_other, PageError};
@@ -43,7 +43,7 @@ pub async fn post_password(
     if errors.new.is_none() && confirm != new {
         errors.confirm = Some("The two new passwords do not match.".into());
     }
-    let ip = client_ip(&req, &state.settings).map(|ip| ip.to_string());
+    let ip = ClientIp::of(&req).text();
     if current.is_empty() {
         errors.current = Some("Enter your current password.".into());
     } else {

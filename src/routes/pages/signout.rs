@@ -8,7 +8,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use crate::audit::{self, AuditKind, Event};
 use crate::auth::sessions;
 use crate::entities::user;
-use crate::http::client_ip::client_ip;
+use crate::http::client_ip::ClientIp;
 use crate::http::flash::{self, Flash};
 use crate::http::form::Fields;
 use crate::http::guard::SESSION_ID_KEY;
@@ -65,7 +65,7 @@ async fn sign_out(
     if let Ok(Some(sid)) = session.get::<String>(SESSION_ID_KEY) {
         let found = sessions::find_live(&state.db, &sid).await?;
         if sessions::revoke(&state.db, &sid).await? {
-            let ip = client_ip(req, &state.settings).map(|ip| ip.to_string());
+            let ip = ClientIp::of(req).text();
             let username = found.as_ref().map(|(_, user)| user.username.as_str());
             audit::record(
                 &state.db,
@@ -108,7 +108,7 @@ pub async fn post_end_session(
         return Ok(see_other("/account"));
     }
     sessions::revoke(&state.db, &id).await?;
-    let ip = client_ip(&req, &state.settings).map(|ip| ip.to_string());
+    let ip = ClientIp::of(&req).text();
     let username = principal.user.username.as_str();
     audit::record(
         &state.db,
