@@ -38,10 +38,7 @@ pub async fn post_logout(
     }
     csrf::verify(&session, fields.get(csrf::FIELD))?;
     let checked = match &logout {
-        Some(params) => match end_session::check(&state, params).await? {
-            Ok(checked) => Some(checked),
-            Err(refused) => return Ok(refused),
-        },
+        Some(params) => Some(end_session::check(&state, params).await?),
         None => None,
     };
     let user = sign_out(&req, &session, &state).await?;
