@@ -29,7 +29,7 @@ pub enum Audience {
 }
 
 /// Declared where routes are registered:
-/// `.wrap(Guard::api().require("users:read"))`.
+/// `.wrap(Guard::api().require(Scope::USERS_READ))`.
 #[derive(Clone, Copy, Debug)]
 pub struct Guard {
     audience: Audience,

@@ -9,6 +9,7 @@ use sea_orm::{ConnectionTrait, DbErr, EntityTrait};
 
 use crate::auth::refresh;
 use crate::auth::tokens::AccessClaims;
+use crate::domain::Scope;
 use crate::entities::prelude::RefreshToken;
 use crate::entities::refresh_token;
 use crate::http::Guard;
@@ -36,7 +37,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         web::resource("/introspect")
             .wrap(
                 Guard::api()
-                    .require("introspect")
+                    .require(Scope::INTROSPECT)
                     .or_client()
                     .or_client_secret(),
             )
@@ -50,7 +51,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     )
     .service(
         web::resource("/userinfo")
-            .wrap(Guard::api().require("openid"))
+            .wrap(Guard::api().require(Scope::OPENID))
             .wrap(actix_web::middleware::from_fn(
                 crate::oauth::userinfo::token_from_body,
             ))

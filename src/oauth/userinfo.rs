@@ -9,6 +9,7 @@ use actix_web::middleware::Next;
 use actix_web::{web, HttpResponse};
 use serde::Serialize;
 
+use crate::domain::Scope;
 use crate::http::guard::anonymous_api_response;
 use crate::http::principal::Credential;
 use crate::http::Principal;
@@ -79,12 +80,12 @@ fn userinfo(principal: &Principal) -> HttpResponse {
     }
     let user = &principal.user;
     let scopes = &principal.scopes;
-    let profile = scopes.contains("profile");
+    let profile = scopes.contains(Scope::PROFILE);
     let body = OidcUserInfoResponse {
         sub: user.id.clone(),
         preferred_username: profile.then(|| user.username.clone()),
         name: user.full_name.clone().filter(|_| profile),
-        email: user.email.clone().filter(|_| scopes.contains("email")),
+        email: user.email.clone().filter(|_| scopes.contains(Scope::EMAIL)),
     };
     HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))

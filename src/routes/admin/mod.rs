@@ -7,6 +7,7 @@
 use actix_session::Session;
 use actix_web::{web, HttpResponse};
 
+use crate::domain::Scope;
 use crate::http::{csrf, Guard};
 use crate::http::{render, see_other, PageError};
 
@@ -22,7 +23,7 @@ mod view;
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("/admin")
-            .wrap(Guard::page().require("admin"))
+            .wrap(Guard::page().require(Scope::ADMIN))
             .route("", web::get().to(get_admin_home))
             .route("/", web::get().to(get_admin_home))
             .route("/users", web::get().to(users_list::get_users))

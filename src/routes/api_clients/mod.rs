@@ -7,6 +7,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::clients::{self, ClientInput};
+use crate::domain::Scope;
 use crate::entities::client;
 use crate::error::AppError;
 use crate::http::Guard;
@@ -14,7 +15,7 @@ use crate::state::AppState;
 use crate::users::admin::Actor;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    let admin = || Guard::api().require("admin").or_client();
+    let admin = || Guard::api().require(Scope::ADMIN).or_client();
     cfg.service(
         web::scope("/api/clients")
             .wrap(admin())

@@ -6,6 +6,7 @@ use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpResponse};
 use serde::Serialize;
 
+use crate::domain::Scope;
 use crate::http::Guard;
 
 mod collection;
@@ -14,8 +15,8 @@ mod sessions;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     // A client's own token works here too, with the scope (RFC 6749 §4.4).
-    let read = || Guard::api().require("users:read").or_client();
-    let write = || Guard::api().require("users:write").or_client();
+    let read = || Guard::api().require(Scope::USERS_READ).or_client();
+    let write = || Guard::api().require(Scope::USERS_WRITE).or_client();
     cfg.service(
         web::scope("/api/users")
             .service(

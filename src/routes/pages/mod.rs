@@ -4,6 +4,7 @@
 use actix_session::Session;
 use actix_web::web;
 
+use crate::domain::Scope;
 use crate::error::AppError;
 use crate::http::{csrf, Guard, Principal};
 
@@ -76,7 +77,7 @@ impl Nav {
         Ok(Self {
             username: principal.user.username.clone(),
             csrf: csrf::token(session)?,
-            is_admin: principal.scopes.contains("admin"),
+            is_admin: principal.scopes.contains(Scope::ADMIN),
         })
     }
 }
