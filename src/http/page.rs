@@ -173,3 +173,39 @@ pub fn join_fields(fields: &std::collections::BTreeMap<String, String>) -> Strin
         .collect::<Vec<_>>()
         .join("; ")
 }
+
+/// What the top bar of a signed-in page shows (`templates/_nav.html`):
+/// who is signed in, the admin link for admins, the admin area's links on
+/// its pages, and the sign-out form. A page template with a `nav: Nav`
+/// field (or an admin page's `chrome.nav`) includes it.
+pub struct Nav {
+    pub username: String,
+    pub csrf: String,
+    pub is_admin: bool,
+    pub admin_area: bool,
+}
+
+impl Nav {
+    /// The bar of an account page.
+    pub fn new(
+        principal: &super::Principal,
+        session: &actix_session::Session,
+    ) -> Result<Self, AppError> {
+        Ok(Self {
+            username: principal.user.username.clone(),
+            csrf: super::csrf::token(session)?,
+            is_admin: principal.scopes.contains(crate::domain::Scope::ADMIN),
+            admin_area: false,
+        })
+    }
+
+    /// The bar of an admin page (the guard has checked `admin`).
+    pub fn admin(csrf: String) -> Self {
+        Self {
+            username: String::new(),
+            csrf,
+            is_admin: true,
+            admin_area: true,
+        }
+    }
+}

@@ -54,8 +54,10 @@ fn user_path(username: &str) -> String {
 
 /// The flash message to show once, and the session's CSRF token for forms.
 fn chrome(session: &Session) -> Result<view::Chrome, PageError> {
+    let csrf_token = csrf::token(session)?;
     Ok(view::Chrome {
         flash: crate::http::flash::take(session),
-        csrf_token: csrf::token(session)?,
+        nav: crate::http::page::Nav::admin(csrf_token.clone()),
+        csrf_token,
     })
 }

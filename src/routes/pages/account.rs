@@ -6,11 +6,11 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 use chrono::DateTime;
 
-use super::Nav;
 use crate::auth::sessions;
 use crate::domain::ScopeSet;
 use crate::entities::session;
 use crate::http::flash::{self, Flash};
+use crate::http::page::Nav;
 use crate::http::page::{render, PageError};
 use crate::http::Principal;
 use crate::oauth::authorize::consent;

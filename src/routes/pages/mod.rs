@@ -1,12 +1,10 @@
 //! The browser pages of README other than `/admin`: sign in, the account
 //! page, password change, ending sessions and signing out. Server-rendered
 //! (Askama), no JavaScript, every state-changing form CSRF-checked.
-use actix_session::Session;
 use actix_web::web;
 
-use crate::domain::Scope;
 use crate::error::AppError;
-use crate::http::{csrf, Guard, Principal};
+use crate::http::Guard;
 
 mod account;
 mod apps;
@@ -61,25 +59,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 /// form was open) shows the page the form lives on.
 async fn back_to_account() -> actix_web::HttpResponse {
     crate::http::see_other("/account")
-}
-
-/// What the top bar of a signed-in page shows (`templates/_nav.html`):
-/// who is signed in, the admin link for admins, and the sign-out form.
-/// Any page template with a `nav: Nav` field can include it.
-pub struct Nav {
-    pub username: String,
-    pub csrf: String,
-    pub is_admin: bool,
-}
-
-impl Nav {
-    pub fn new(principal: &Principal, session: &Session) -> Result<Self, AppError> {
-        Ok(Self {
-            username: principal.user.username.clone(),
-            csrf: csrf::token(session)?,
-            is_admin: principal.scopes.contains(Scope::ADMIN),
-        })
-    }
 }
 
 /// The error for a value the cookie session could not store.
