@@ -5,8 +5,10 @@
 //! only when the `id_token_hint` is one valet signed and the URI is
 //! registered for the client it names (§2, §3). Otherwise the browser stays
 //! on valet, on a "signed out" page. A hint valet cannot verify, or one
-//! naming another client than `client_id`, is an error page (§4): nothing
-//! is signed out and nothing redirects.
+//! naming another client than `client_id`, counts as no hint (§4: no
+//! post-logout redirection): the confirmation page says so, and confirming
+//! signs out and stays on valet. A malformed request (a parameter given
+//! twice) is an error page.
 use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -14,12 +16,13 @@ use askama::Template;
 
 use super::id_token::{self, OidcIdTokenClaims};
 use super::params::FormParams;
-use crate::auth::{csrf, sessions};
+use crate::auth::sessions;
 use crate::clients;
 use crate::entities::{client, user};
-use crate::routes::pages::form::Fields;
-use crate::routes::pages::render::{error_page, render, see_other};
-use crate::routes::pages::PageError;
+use crate::http::csrf;
+use crate::http::form::Fields;
+use crate::http::page::{error_page, render, see_other};
+use crate::http::PageError;
 use crate::state::AppState;
 
 /// The hidden field the confirmation form adds, so that its answer is the
@@ -88,40 +91,49 @@ impl LogoutParams {
     }
 }
 
-/// A request whose hint checked out.
+/// A logout request, checked.
 pub struct CheckedLogout {
+    /// The hint, when valet signed it and it agrees with `client_id`.
     hint: Option<OidcIdTokenClaims>,
     client: Option<client::Model>,
     /// The registered URI with `state`, when valet may redirect there.
     destination: Option<String>,
+    /// Why a hint that was sent is ignored, for the confirmation page.
+    distrusted: Option<&'static str>,
 }
 
 /// §2, §3: the hint must be valet's and agree with `client_id`; the
 /// redirect needs that hint and a URI registered for its client, exactly.
-/// `Err` is the error page to show.
-pub async fn check(
-    state: &AppState,
-    params: &LogoutParams,
-) -> Result<Result<CheckedLogout, HttpResponse>, PageError> {
-    let hint =
-        match params.id_token_hint.as_deref() {
-            None => None,
-            Some(raw) => match id_token::read_hint(state, raw) {
-                Some(claims) => Some(claims),
-                None => return Ok(Err(refused(
+/// A hint that fails is ignored, and so is the client it or `client_id`
+/// names (§4: no redirection; nothing the request says is trusted).
+pub async fn check(state: &AppState, params: &LogoutParams) -> Result<CheckedLogout, PageError> {
+    let mut hint = None;
+    let mut distrusted = None;
+    if let Some(raw) = params.id_token_hint.as_deref() {
+        match id_token::read_hint(state, raw) {
+            Some(claims)
+                if params
+                    .client_id
+                    .as_ref()
+                    .is_some_and(|id| *id != claims.aud) =>
+            {
+                distrusted = Some(
+                    "The sign-out request names another application (client_id) than its ID token.",
+                );
+            }
+            Some(claims) => hint = Some(claims),
+            None => {
+                distrusted = Some(
                     "The sign-out request carries an ID token (id_token_hint) that valet did not \
                      issue or can no longer verify.",
-                ))),
-            },
-        };
-    if let (Some(hint), Some(client_id)) = (&hint, &params.client_id) {
-        if &hint.aud != client_id {
-            return Ok(Err(refused(
-                "The sign-out request names another application (client_id) than its ID token.",
-            )));
+                );
+            }
         }
     }
-    let client_id = hint.as_ref().map(|h| &h.aud).or(params.client_id.as_ref());
+    let client_id = match distrusted {
+        Some(_) => None,
+        None => hint.as_ref().map(|h| &h.aud).or(params.client_id.as_ref()),
+    };
     let client = match client_id {
         Some(id) => clients::find(&state.db, id).await?.filter(|c| !c.disabled),
         None => None,
@@ -137,11 +149,12 @@ pub async fn check(
         }
         _ => None,
     };
-    Ok(Ok(CheckedLogout {
+    Ok(CheckedLogout {
         hint,
         client,
         destination,
-    }))
+        distrusted,
+    })
 }
 
 #[derive(Template)]
@@ -152,6 +165,7 @@ struct ConfirmationPage<'a> {
     client_name: Option<&'a str>,
     username: Option<&'a str>,
     returns: bool,
+    distrusted: Option<&'a str>,
 }
 
 /// `GET /logout` (§2).
@@ -173,11 +187,8 @@ pub async fn confirmation(
     state: &AppState,
     params: &LogoutParams,
 ) -> Result<HttpResponse, PageError> {
-    let checked = match check(state, params).await? {
-        Ok(checked) => checked,
-        Err(page) => return Ok(page),
-    };
-    let signed_in = match session.get::<String>(crate::auth::middleware::SESSION_ID_KEY) {
+    let checked = check(state, params).await?;
+    let signed_in = match session.get::<String>(crate::http::guard::SESSION_ID_KEY) {
         Ok(Some(sid)) => sessions::find_live(&state.db, &sid, state.clock.now()).await?,
         _ => None,
     };
@@ -187,6 +198,7 @@ pub async fn confirmation(
         client_name: checked.client.as_ref().map(|c| c.name.as_str()),
         username: signed_in.as_ref().map(|(_, user)| user.username.as_str()),
         returns: checked.destination.is_some(),
+        distrusted: checked.distrusted,
     };
     let mut response = render(StatusCode::OK, &page)?;
     if let Some(destination) = &checked.destination {
