@@ -1,6 +1,5 @@
 //! Helpers for the admin and `/api/users` tests: a signed-in browser without
 //! `POST /login` (built in another area), Bearer calls, and reading forms.
-#![allow(dead_code)]
 
 use std::sync::Arc;
 
