@@ -7,7 +7,9 @@ use serde_json::Value;
 use valet::clock::StoppedClock;
 
 mod app;
+mod browser;
 pub use app::*;
+pub use browser::{csrf_in, Browser};
 
 /// The app with its signing keys on a stopped clock the test moves
 /// (`app.clock.advance(seconds)`), instead of sleeping.
