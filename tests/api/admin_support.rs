@@ -10,7 +10,13 @@ pub async fn admin_browser(app: &TestApp) -> Browser<'_> {
     Browser::signed_in(app, ADMIN_USERNAME, ADMIN_PASSWORD).await
 }
 
-/// An access token of the test admin (`admin users:read users:write`).
+/// A password grant's answer for the test admin (`admin users:read
+/// users:write`): access and refresh token.
+pub async fn admin_tokens(app: &TestApp) -> Value {
+    app.tokens_for(ADMIN_USERNAME, ADMIN_PASSWORD).await
+}
+
+/// An access token of the test admin.
 pub async fn admin_token(app: &TestApp) -> String {
     token_of(app, ADMIN_USERNAME, ADMIN_PASSWORD).await
 }

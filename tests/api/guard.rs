@@ -1,6 +1,7 @@
 //! README and RFC 6750 §3: what the one guard answers on an API route.
 use reqwest::StatusCode;
 use serde_json::Value;
+use valet::clock::now;
 
 use crate::helpers::{
     forge_token as forge, jwt_claims, spawn_app, spawn_app_with, spawn_app_with_clock, TestApp,
@@ -10,10 +11,6 @@ const SECRET: &str = "a-test-signing-secret-of-at-least-32-bytes";
 
 async fn app_with_known_key() -> TestApp {
     spawn_app_with(&[("VALET_JWT_SECRET", SECRET)]).await
-}
-
-fn now() -> i64 {
-    chrono::Utc::now().timestamp()
 }
 
 async fn assert_invalid_token(app: &TestApp, token: &str) {

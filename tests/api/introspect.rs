@@ -5,19 +5,12 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::Value;
 use valet::entities::{prelude::User, user};
 
-use crate::helpers::{assert_oauth_error, TestApp, ADMIN_PASSWORD, ADMIN_USERNAME};
+use crate::admin_support::admin_tokens;
+use crate::helpers::{assert_oauth_error, text, ADMIN_PASSWORD, ADMIN_USERNAME};
 use crate::lifecycle_helpers::{
     assert_inactive, claims_of, expired_copy, introspect, introspection_of, introspector_token,
     resign, revoke, spawn_lifecycle_app,
 };
-
-async fn admin_tokens(app: &TestApp) -> Value {
-    app.tokens_for(ADMIN_USERNAME, ADMIN_PASSWORD).await
-}
-
-fn text<'a>(tokens: &'a Value, field: &str) -> &'a str {
-    tokens[field].as_str().unwrap()
-}
 
 #[tokio::test]
 async fn introspection_without_a_token_is_401_with_a_bearer_challenge() {

@@ -100,11 +100,7 @@ pub fn expected_at_hash(alg: &str, access_token: &str) -> String {
     URL_SAFE_NO_PAD.encode(&digest[..digest.len() / 2])
 }
 
-pub fn text<'a>(value: &'a Value, field: &str) -> &'a str {
-    value[field]
-        .as_str()
-        .unwrap_or_else(|| panic!("{field} in {value}"))
-}
+pub use crate::helpers::text;
 
 /// The hidden fields of a page's form, as a browser posts them.
 pub fn hidden_fields(html: &str) -> Vec<(String, String)> {

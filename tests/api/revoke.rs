@@ -2,14 +2,18 @@
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::helpers::{assert_oauth_error, spawn_app, TestApp, ADMIN_PASSWORD, ADMIN_USERNAME};
+use crate::admin_support::admin_tokens;
+use crate::helpers::{
+    assert_oauth_error, spawn_app, text, TestApp, ADMIN_PASSWORD, ADMIN_USERNAME,
+};
 use crate::lifecycle_helpers::{expired_copy, resign, revoke, spawn_lifecycle_app};
 
-async fn admin_tokens(app: &TestApp) -> (String, String) {
-    let tokens: Value = app.tokens_for(ADMIN_USERNAME, ADMIN_PASSWORD).await;
+/// The test admin's access and refresh token.
+async fn admin_pair(app: &TestApp) -> (String, String) {
+    let tokens = admin_tokens(app).await;
     (
-        tokens["access_token"].as_str().unwrap().to_owned(),
-        tokens["refresh_token"].as_str().unwrap().to_owned(),
+        text(&tokens, "access_token").to_owned(),
+        text(&tokens, "refresh_token").to_owned(),
     )
 }
 
@@ -40,7 +44,7 @@ async fn assert_session_ended(app: &TestApp, access: &str, refresh: &str) {
 #[tokio::test]
 async fn revoking_a_refresh_token_ends_its_session() {
     let app = spawn_app().await;
-    let (access, refresh) = admin_tokens(&app).await;
+    let (access, refresh) = admin_pair(&app).await;
 
     let response = revoke(
         &app,
@@ -55,7 +59,7 @@ async fn revoking_a_refresh_token_ends_its_session() {
 #[tokio::test]
 async fn revoking_an_access_token_ends_its_session() {
     let app = spawn_app().await;
-    let (access, refresh) = admin_tokens(&app).await;
+    let (access, refresh) = admin_pair(&app).await;
 
     let response = revoke(
         &app,
@@ -70,7 +74,7 @@ async fn revoking_an_access_token_ends_its_session() {
 #[tokio::test]
 async fn a_wrong_or_unknown_hint_still_finds_the_token() {
     let app = spawn_app().await;
-    let (access, refresh) = admin_tokens(&app).await;
+    let (access, refresh) = admin_pair(&app).await;
     let response = revoke(
         &app,
         &[("token", &refresh), ("token_type_hint", "access_token")],
@@ -79,7 +83,7 @@ async fn a_wrong_or_unknown_hint_still_finds_the_token() {
     assert_revoke_ok(response).await;
     assert_session_ended(&app, &access, &refresh).await;
 
-    let (access, refresh) = admin_tokens(&app).await;
+    let (access, refresh) = admin_pair(&app).await;
     let response = revoke(&app, &[("token", &access), ("token_type_hint", "id_token")]).await;
     assert_revoke_ok(response).await;
     assert_session_ended(&app, &access, &refresh).await;
@@ -88,7 +92,7 @@ async fn a_wrong_or_unknown_hint_still_finds_the_token() {
 #[tokio::test]
 async fn unknown_and_already_revoked_tokens_still_get_200() {
     let app = spawn_app().await;
-    let (access, refresh) = admin_tokens(&app).await;
+    let (access, refresh) = admin_pair(&app).await;
 
     assert_revoke_ok(revoke(&app, &[("token", "no-such-token")]).await).await;
     assert_revoke_ok(revoke(&app, &[("token", &refresh)]).await).await;
@@ -99,8 +103,8 @@ async fn unknown_and_already_revoked_tokens_still_get_200() {
 #[tokio::test]
 async fn revoking_one_session_leaves_the_users_other_sessions_working() {
     let app = spawn_app().await;
-    let (revoked_access, _) = admin_tokens(&app).await;
-    let (other_access, other_refresh) = admin_tokens(&app).await;
+    let (revoked_access, _) = admin_pair(&app).await;
+    let (other_access, other_refresh) = admin_pair(&app).await;
 
     assert_revoke_ok(revoke(&app, &[("token", &revoked_access)]).await).await;
 
@@ -115,7 +119,7 @@ async fn revoking_one_session_leaves_the_users_other_sessions_working() {
 #[tokio::test]
 async fn a_tampered_access_token_revokes_nothing() {
     let app = spawn_app().await;
-    let (access, refresh) = admin_tokens(&app).await;
+    let (access, refresh) = admin_pair(&app).await;
     // Same claims, but the signature of another key.
     let mut parts: Vec<String> = access.split('.').map(str::to_owned).collect();
     parts[2] = "c2lnbmF0dXJlLW9mLWFub3RoZXIta2V5".into();
@@ -130,7 +134,7 @@ async fn a_tampered_access_token_revokes_nothing() {
 #[tokio::test]
 async fn an_expired_access_token_still_ends_its_session() {
     let app = spawn_lifecycle_app(&[]).await;
-    let (access, refresh) = admin_tokens(&app).await;
+    let (access, refresh) = admin_pair(&app).await;
     let expired = expired_copy(&access);
     let me = app.get_me(&expired).await;
     assert_eq!(
@@ -147,7 +151,7 @@ async fn an_expired_access_token_still_ends_its_session() {
 #[tokio::test]
 async fn a_token_signed_for_another_issuer_revokes_nothing() {
     let app = spawn_lifecycle_app(&[]).await;
-    let (access, refresh) = admin_tokens(&app).await;
+    let (access, refresh) = admin_pair(&app).await;
     let foreign = resign(&access, |claims| {
         claims["iss"] = "https://elsewhere.test".into()
     });
@@ -194,7 +198,7 @@ async fn the_client_a_token_was_issued_to_may_revoke_it_another_may_not() {
 #[tokio::test]
 async fn malformed_revocation_requests_are_invalid_request() {
     let app = spawn_app().await;
-    let (access, _) = admin_tokens(&app).await;
+    let (access, _) = admin_pair(&app).await;
     let client = reqwest::Client::new();
 
     let missing = revoke(&app, &[("token_type_hint", "access_token")]).await;
@@ -243,7 +247,7 @@ async fn a_revocation_that_ends_a_session_is_audited_once() {
     use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
     use valet::entities::{audit_event, prelude::AuditEvent};
     let app = spawn_app().await;
-    let (access, _) = admin_tokens(&app).await;
+    let (access, _) = admin_pair(&app).await;
     let sign_outs = || {
         AuditEvent::find()
             .filter(audit_event::Column::Kind.eq("sign_out"))

@@ -3,20 +3,15 @@
 use reqwest::StatusCode;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
-use serde_json::Value;
 use valet::auth::purge::{purge_expired, Purged};
 use valet::clock::{self, Clock};
 use valet::entities::prelude::{RefreshToken, Session};
 use valet::entities::{refresh_token, session};
 
 use crate::helpers::{
-    assert_oauth_error, spawn_app, spawn_app_with_clock, ADMIN_PASSWORD, ADMIN_USERNAME,
+    assert_oauth_error, spawn_app, spawn_app_with_clock, text, ADMIN_PASSWORD, ADMIN_USERNAME,
 };
 use crate::lifecycle_helpers::claims_of;
-
-fn text<'a>(tokens: &'a Value, field: &str) -> &'a str {
-    tokens[field].as_str().unwrap()
-}
 
 #[tokio::test]
 async fn a_session_past_the_refresh_ttl_refuses_both_its_tokens() {

@@ -81,3 +81,10 @@ pub fn forge_token(
     )
     .expect("token signs")
 }
+
+/// The string `field` of a JSON object; panics, naming it, when absent.
+pub fn text<'a>(value: &'a Value, field: &str) -> &'a str {
+    value[field]
+        .as_str()
+        .unwrap_or_else(|| panic!("{field} in {value}"))
+}
