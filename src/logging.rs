@@ -32,7 +32,7 @@ pub async fn observe_request(
     let path = req.path().to_owned();
     let ip = state
         .as_ref()
-        .and_then(|state| crate::net::client_ip(req.request(), &state.settings))
+        .and_then(|state| crate::http::client_ip::client_ip(req.request(), &state.settings))
         .map_or_else(|| "-".to_owned(), |ip| ip.to_string());
     let result = next.call(req).await;
     let status = match &result {

@@ -16,9 +16,9 @@ use crate::auth::password::PasswordHasher;
 use crate::auth::rate_limit::RateLimiter;
 use crate::auth::signin_queue::SigninQueue;
 use crate::auth::tokens::JwtKeys;
-use crate::auth::Guard;
 use crate::clock::{Clock, SystemClock};
 use crate::config::Settings;
+use crate::http::Guard;
 use crate::keys::{KeyPolicy, KeyRing};
 use crate::metrics::Metrics;
 use crate::state::AppState;
@@ -207,13 +207,13 @@ fn serve(
             .app_data(state.clone())
             .configure(configure_limits)
             .configure(routes_config)
-            .default_service(web::to(routes::errors::not_found))
+            .default_service(web::to(crate::http::errors::not_found))
             .wrap(session)
             .wrap(actix_web::middleware::from_fn(
-                routes::errors::refuse_nul_in_uri,
+                crate::http::errors::refuse_nul_in_uri,
             ))
             .wrap(actix_web::middleware::from_fn(
-                routes::errors::answer_head_as_get,
+                crate::http::errors::answer_head_as_get,
             ))
             .wrap(security_headers(https))
             .wrap(actix_web::middleware::from_fn(
@@ -230,21 +230,17 @@ fn serve(
 pub fn routes_config(cfg: &mut web::ServiceConfig) {
     cfg.route("/healthz", web::get().to(routes::health::get_healthz))
         .route(
-            "/static/valet.css",
-            web::get().to(routes::static_files::get_stylesheet),
-        )
-        .route(
-            "/static/favicon.svg",
-            web::get().to(routes::static_files::get_icon),
+            "/static/{file}",
+            web::get().to(crate::http::static_files::get_static_file),
         )
         .route(
             "/favicon.ico",
-            web::get().to(routes::static_files::get_icon),
+            web::get().to(crate::http::static_files::get_icon),
         )
         .service(
             web::resource("/token")
                 .route(web::post().to(oauth::token::post_token))
-                .default_service(web::to(routes::errors::post_only)),
+                .default_service(web::to(crate::http::errors::post_only)),
         )
         .service(
             web::resource("/users/me")
@@ -266,15 +262,15 @@ fn configure_limits(cfg: &mut web::ServiceConfig) {
         .app_data(
             web::FormConfig::default()
                 .limit(MAX_BODY_BYTES)
-                .error_handler(crate::routes::errors::form_error),
+                .error_handler(crate::http::errors::form_error),
         )
         .app_data(
             web::JsonConfig::default()
                 .limit(MAX_BODY_BYTES)
-                .error_handler(crate::routes::errors::json_error),
+                .error_handler(crate::http::errors::json_error),
         )
-        .app_data(web::QueryConfig::default().error_handler(crate::routes::errors::query_error))
-        .app_data(web::PathConfig::default().error_handler(crate::routes::errors::path_error));
+        .app_data(web::QueryConfig::default().error_handler(crate::http::errors::query_error))
+        .app_data(web::PathConfig::default().error_handler(crate::http::errors::path_error));
 }
 
 /// The policy of every response but `/docs` (README). A page whose form

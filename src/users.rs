@@ -27,13 +27,14 @@ use crate::auth::password::PasswordHasher;
 use crate::auth::sessions;
 use crate::clock;
 use crate::config::Settings;
+use crate::domain::Scope;
 use crate::domain::{Email, FullName, Password, ScopeSet, Username};
 use crate::entities::prelude::User;
 use crate::entities::user;
 use crate::error::{is_unique_violation, AppError};
 
 /// The scopes `valet user add --admin` grants (README).
-pub const ADMIN_SCOPES: [&str; 3] = ["admin", "users:read", "users:write"];
+pub const ADMIN_SCOPES: [&str; 3] = [Scope::ADMIN, Scope::USERS_READ, Scope::USERS_WRITE];
 
 /// A user to create, every field already parsed.
 #[derive(Debug)]

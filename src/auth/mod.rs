@@ -1,10 +1,8 @@
-//! Authentication: password hashing, tokens, sessions, sign-in, and the one
-//! guard every protected route goes through.
+//! Authentication services: password hashing, tokens, sessions, sign-in,
+//! lockout and rate limits. Free of HTTP types; the guard that uses them is
+//! [`crate::http::guard`].
 pub mod bcrypt_pool;
-pub mod csrf;
-pub mod middleware;
 pub mod password;
-pub mod principal;
 pub mod purge;
 pub mod rate_limit;
 pub mod refresh;
@@ -12,6 +10,3 @@ pub mod sessions;
 pub mod signin;
 pub mod signin_queue;
 pub mod tokens;
-
-pub use middleware::Guard;
-pub use principal::{ApiCaller, Principal};

@@ -13,6 +13,7 @@ use sea_orm::DatabaseConnection;
 
 use super::{create, parse_new_client, ClientInput};
 use crate::config::Settings;
+use crate::domain::Scope;
 use crate::error::AppError;
 use crate::users::admin::Actor;
 
@@ -44,13 +45,13 @@ pub async fn ensure(db: &DatabaseConnection, settings: &Settings) -> Result<(), 
         client_type: Some("public"),
         grant_types: Some(vec!["authorization_code", "refresh_token", "password"]),
         scopes: Some(vec![
-            "admin",
-            "users:read",
-            "users:write",
-            "introspect",
-            "openid",
-            "profile",
-            "email",
+            Scope::ADMIN,
+            Scope::USERS_READ,
+            Scope::USERS_WRITE,
+            Scope::INTROSPECT,
+            Scope::OPENID,
+            Scope::PROFILE,
+            Scope::EMAIL,
         ]),
         redirect_uris: Some(vec![&redirect_uri]),
         first_party: Some(true),

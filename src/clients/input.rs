@@ -18,7 +18,7 @@ pub const GRANT_TYPES: [&str; 4] = [
 /// Without a choice: the authorization code grant and refresh tokens.
 pub const DEFAULT_GRANT_TYPES: [&str; 2] = ["authorization_code", "refresh_token"];
 /// Without a choice, a client's tokens may carry no more than these.
-pub const DEFAULT_SCOPES: [&str; 3] = ["openid", "profile", "email"];
+pub const DEFAULT_SCOPES: [&str; 3] = crate::domain::IDENTITY_SCOPES;
 /// Longest access token lifetime a client may set: one day.
 pub const MAX_ACCESS_TOKEN_TTL: i64 = 86_400;
 /// Longest refresh token lifetime a client may set: one year.

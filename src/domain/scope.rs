@@ -22,11 +22,27 @@ impl Scope {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// Administer valet: users, clients and keys; grant any scope
+    /// (docs/users.md).
+    pub const ADMIN: &'static str = "admin";
+    /// Read the user directory.
+    pub const USERS_READ: &'static str = "users:read";
+    /// Change the user directory.
+    pub const USERS_WRITE: &'static str = "users:write";
+    /// Introspect tokens (RFC 7662 §2.1: the caller must be authorised).
+    pub const INTROSPECT: &'static str = "introspect";
+    /// An OpenID Connect request (OpenID Connect Core §3.1.2.1).
+    pub const OPENID: &'static str = "openid";
+    /// The profile claims (OpenID Connect Core §5.4).
+    pub const PROFILE: &'static str = "profile";
+    /// The email claims (OpenID Connect Core §5.4).
+    pub const EMAIL: &'static str = "email";
 }
 
 /// Scopes a client may be granted on its registration alone: they name
 /// claims about the user, not powers (OpenID Connect Core §5.4, §3.1.2.1).
-pub const IDENTITY_SCOPES: [&str; 3] = ["openid", "profile", "email"];
+pub const IDENTITY_SCOPES: [&str; 3] = [Scope::OPENID, Scope::PROFILE, Scope::EMAIL];
 
 /// A set of scopes, written as RFC 6749 §3.3 space-delimited text.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -16,12 +16,13 @@ use askama::Template;
 
 use super::id_token::{self, OidcIdTokenClaims};
 use super::params::FormParams;
-use crate::auth::{csrf, sessions};
+use crate::auth::sessions;
 use crate::clients;
 use crate::entities::{client, user};
-use crate::routes::pages::form::Fields;
-use crate::routes::pages::render::{error_page, render, see_other};
-use crate::routes::pages::PageError;
+use crate::http::csrf;
+use crate::http::form::Fields;
+use crate::http::page::{error_page, render, see_other};
+use crate::http::PageError;
 use crate::state::AppState;
 
 /// The hidden field the confirmation form adds, so that its answer is the
@@ -187,7 +188,7 @@ pub async fn confirmation(
     params: &LogoutParams,
 ) -> Result<HttpResponse, PageError> {
     let checked = check(state, params).await?;
-    let signed_in = match session.get::<String>(crate::auth::middleware::SESSION_ID_KEY) {
+    let signed_in = match session.get::<String>(crate::http::guard::SESSION_ID_KEY) {
         Ok(Some(sid)) => sessions::find_live(&state.db, &sid).await?,
         _ => None,
     };

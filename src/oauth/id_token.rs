@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256, Sha512};
 use super::response::TokenResponse;
 use super::OAuthError;
 use crate::auth::tokens::ACCESS_TOKEN_TYP;
-use crate::domain::ScopeSet;
+use crate::domain::{Scope, ScopeSet};
 use crate::entities::{session, user};
 use crate::error::AppError;
 use crate::keys::jws::{self, Parsed};
@@ -82,7 +82,7 @@ pub fn attach(
     let Some(client_id) = session.client_id.as_deref() else {
         return Ok(());
     };
-    if !scope.contains("openid") {
+    if !scope.contains(Scope::OPENID) {
         return Ok(());
     }
     let input = IdTokenInput {
@@ -118,7 +118,7 @@ pub fn issue(
         .material
         .as_ref()
         .ok_or_else(|| internal("the signing key is unusable"))?;
-    let profile = input.scope.contains("profile");
+    let profile = input.scope.contains(Scope::PROFILE);
     let claims = OidcIdTokenClaims {
         iss: state.settings.issuer.clone(),
         sub: user.id.clone(),
@@ -132,7 +132,10 @@ pub fn issue(
         sid: input.session_id.to_owned(),
         preferred_username: profile.then(|| user.username.clone()),
         name: user.full_name.clone().filter(|_| profile),
-        email: user.email.clone().filter(|_| input.scope.contains("email")),
+        email: user
+            .email
+            .clone()
+            .filter(|_| input.scope.contains(Scope::EMAIL)),
     };
     jws::sign(material, &key.row.kid, ID_TOKEN_TYP, &claims).map_err(|e| internal(&e.0))
 }

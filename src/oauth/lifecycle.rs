@@ -9,9 +9,10 @@ use sea_orm::{ConnectionTrait, DbErr, EntityTrait};
 
 use crate::auth::refresh;
 use crate::auth::tokens::AccessClaims;
-use crate::auth::Guard;
+use crate::domain::Scope;
 use crate::entities::prelude::RefreshToken;
 use crate::entities::refresh_token;
+use crate::http::Guard;
 use crate::state::AppState;
 
 pub mod discovery;
@@ -30,18 +31,18 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::resource("/revoke")
             .route(web::post().to(revoke::post_revoke))
-            .default_service(web::to(crate::routes::errors::post_only)),
+            .default_service(web::to(crate::http::errors::post_only)),
     )
     .service(
         web::resource("/introspect")
             .wrap(
                 Guard::api()
-                    .require("introspect")
+                    .require(Scope::INTROSPECT)
                     .or_client()
                     .or_client_secret(),
             )
             .route(web::post().to(introspect::post_introspect))
-            .default_service(web::to(crate::routes::errors::post_only)),
+            .default_service(web::to(crate::http::errors::post_only)),
     )
     .service(web::resource(METADATA_PATH).route(web::get().to(metadata::get_metadata)))
     .service(
@@ -50,7 +51,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     )
     .service(
         web::resource("/userinfo")
-            .wrap(Guard::api().require("openid"))
+            .wrap(Guard::api().require(Scope::OPENID))
             .wrap(actix_web::middleware::from_fn(
                 crate::oauth::userinfo::token_from_body,
             ))

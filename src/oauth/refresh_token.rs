@@ -13,7 +13,7 @@ use crate::audit::{self, AuditKind, Event};
 use crate::auth::{refresh, sessions};
 use crate::clients;
 use crate::clock;
-use crate::domain::ScopeSet;
+use crate::domain::{Scope, ScopeSet};
 use crate::entities::prelude::RefreshToken;
 use crate::entities::refresh_token;
 use crate::state::AppState;
@@ -88,7 +88,7 @@ pub async fn grant(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> 
     .await?;
     // OpenID Connect Core §12.2: a session opened through `/authorize` gets
     // a new ID token with the first one's `auth_time` and no `nonce`.
-    if scope.contains("openid") {
+    if scope.contains(Scope::OPENID) {
         if let Some(first) = code::redeemed_for(&txn, &session.id).await? {
             let authentication = Authentication {
                 auth_time: first.auth_time,

@@ -13,7 +13,7 @@ use crate::audit::{self, AuditKind, Event};
 use crate::clients;
 use crate::domain::ScopeSet;
 use crate::entities::{session, user};
-use crate::net::client_ip;
+use crate::http::client_ip::ClientIp;
 use crate::state::AppState;
 
 /// Answers the token endpoint. Other methods get 405 from the router.
@@ -42,7 +42,7 @@ pub async fn post_token(
     body: web::Bytes,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, OAuthError> {
-    let ip = client_ip(&req, &state.settings);
+    let ip = ClientIp::of(&req).0;
     if let Some(ip) = ip {
         state
             .rate_limiter

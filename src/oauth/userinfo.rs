@@ -9,9 +9,10 @@ use actix_web::middleware::Next;
 use actix_web::{web, HttpResponse};
 use serde::Serialize;
 
-use crate::auth::middleware::anonymous_api_response;
-use crate::auth::principal::Credential;
-use crate::auth::Principal;
+use crate::domain::Scope;
+use crate::http::guard::anonymous_api_response;
+use crate::http::principal::Credential;
+use crate::http::Principal;
 
 /// Core §5.3.2: `sub` always, the rest by scope (§5.4).
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -79,12 +80,12 @@ fn userinfo(principal: &Principal) -> HttpResponse {
     }
     let user = &principal.user;
     let scopes = &principal.scopes;
-    let profile = scopes.contains("profile");
+    let profile = scopes.contains(Scope::PROFILE);
     let body = OidcUserInfoResponse {
         sub: user.id.clone(),
         preferred_username: profile.then(|| user.username.clone()),
         name: user.full_name.clone().filter(|_| profile),
-        email: user.email.clone().filter(|_| scopes.contains("email")),
+        email: user.email.clone().filter(|_| scopes.contains(Scope::EMAIL)),
     };
     HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))

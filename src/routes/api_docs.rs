@@ -16,6 +16,7 @@ use utoipa::openapi::security::{
 use utoipa::{Modify, OpenApi, ToSchema};
 
 use crate::clients::docs_client::DOCS_CLIENT_ID;
+use crate::domain::Scope;
 use crate::error::AppError;
 
 /// Swagger UI needs inline styles and `data:` images; everything it loads
@@ -87,22 +88,25 @@ impl Modify for SecuritySchemes {
             ),
         );
         const VALET_SCOPES: [(&str, &str); 4] = [
-            ("admin", "Administer users and clients; grant any scope"),
-            ("users:read", "Read the user directory"),
-            ("users:write", "Change the user directory"),
-            ("introspect", "Introspect tokens (RFC 7662)"),
+            (
+                Scope::ADMIN,
+                "Administer users and clients; grant any scope",
+            ),
+            (Scope::USERS_READ, "Read the user directory"),
+            (Scope::USERS_WRITE, "Change the user directory"),
+            (Scope::INTROSPECT, "Introspect tokens (RFC 7662)"),
         ];
         const OPENID_SCOPES: [(&str, &str); 3] = [
             (
-                "openid",
+                Scope::OPENID,
                 "Sign in with OpenID Connect: an ID token and /userinfo",
             ),
             (
-                "profile",
+                Scope::PROFILE,
                 "The user's name and username (OpenID Connect Core §5.4)",
             ),
             (
-                "email",
+                Scope::EMAIL,
                 "The user's email address (OpenID Connect Core §5.4)",
             ),
         ];
@@ -180,7 +184,7 @@ pub async fn get_docs_file(
     let served = utoipa_swagger_ui::serve(&file, swagger_config())
         .map_err(|e| AppError::Internal(format!("cannot serve Swagger UI: {e}")))?;
     let Some(found) = served else {
-        return Ok(crate::routes::errors::not_found(req).await);
+        return Ok(crate::http::errors::not_found(req).await);
     };
     let mut response = HttpResponse::Ok();
     response

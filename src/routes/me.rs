@@ -1,8 +1,8 @@
 use actix_web::HttpResponse;
 use serde::Serialize;
 
-use crate::auth::Principal;
 use crate::entities::user;
+use crate::http::Principal;
 
 /// A user as the API shows it: never the hash or lockout counters.
 #[derive(Serialize, utoipa::ToSchema)]

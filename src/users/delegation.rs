@@ -2,14 +2,14 @@
 //! scopes it holds itself; granting `admin` or `introspect`, and any change
 //! to a user who holds `admin`, need `admin`, which may grant any scope. So
 //! `users:write` alone never leads to `admin`.
-use crate::domain::ScopeSet;
+use crate::domain::{Scope, ScopeSet};
 use crate::entities::user;
 use crate::error::AppError;
 
 use super::update::ADMIN_SCOPE;
 
 /// Scopes only an admin may grant, whatever else the caller holds.
-const ADMIN_ONLY: [&str; 2] = [ADMIN_SCOPE, "introspect"];
+const ADMIN_ONLY: [&str; 2] = [ADMIN_SCOPE, Scope::INTROSPECT];
 
 /// Whether a caller holding `held` may give a user the scopes in `after`
 /// that the user did not have `before` (none, for a new user). Refused:

@@ -11,13 +11,14 @@ use sea_orm::{
 use crate::auth::password::PasswordHasher;
 use crate::auth::sessions;
 use crate::clock;
+use crate::domain::Scope;
 use crate::domain::{Email, FullName, Password, ScopeSet};
 use crate::entities::prelude::User;
 use crate::entities::user;
 use crate::error::AppError;
 
 /// The scope that makes a user an admin (README).
-pub const ADMIN_SCOPE: &str = "admin";
+pub const ADMIN_SCOPE: &str = Scope::ADMIN;
 
 /// What to change; `None` leaves a field as it is. For `email` and
 /// `full_name`, `Some(None)` clears the field.

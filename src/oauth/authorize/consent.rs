@@ -4,7 +4,7 @@
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set};
 
-use crate::domain::ScopeSet;
+use crate::domain::{Scope, ScopeSet};
 use crate::entities::consent;
 use crate::entities::prelude::Consent;
 
@@ -80,13 +80,13 @@ pub async fn withdraw(
 /// A scope described in words for the consent page.
 pub fn describe(scope: &str) -> String {
     match scope {
-        "openid" => "Confirm who you are (your valet user id)".into(),
-        "profile" => "See your username and full name".into(),
-        "email" => "See your email address".into(),
-        "admin" => "Administer valet: users, applications and keys".into(),
-        "users:read" => "Read the user directory".into(),
-        "users:write" => "Create, change and delete users".into(),
-        "introspect" => "Check tokens issued by valet".into(),
+        Scope::OPENID => "Confirm who you are (your valet user id)".into(),
+        Scope::PROFILE => "See your username and full name".into(),
+        Scope::EMAIL => "See your email address".into(),
+        Scope::ADMIN => "Administer valet: users, applications and keys".into(),
+        Scope::USERS_READ => "Read the user directory".into(),
+        Scope::USERS_WRITE => "Create, change and delete users".into(),
+        Scope::INTROSPECT => "Check tokens issued by valet".into(),
         other => format!("Use the permission \u{201c}{other}\u{201d}"),
     }
 }

@@ -7,12 +7,13 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
-use crate::auth::middleware::SESSION_ID_KEY;
-use crate::auth::{csrf, sessions};
+use crate::auth::sessions;
 use crate::domain::ScopeSet;
 use crate::entities::{session, user};
-use crate::routes::pages::render::{error_page, render, see_other};
-use crate::routes::pages::PageError;
+use crate::http::csrf;
+use crate::http::guard::SESSION_ID_KEY;
+use crate::http::page::{error_page, render, see_other};
+use crate::http::PageError;
 use crate::state::AppState;
 
 pub mod code;
@@ -129,7 +130,7 @@ pub async fn post_consent(
     session: Session,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    let fields = crate::routes::pages::form::Fields::parse(&body);
+    let fields = crate::http::form::Fields::parse(&body);
     csrf::verify(&session, fields.get(csrf::FIELD))?;
     let raw = fields.text("request");
     let request = match request::read(&state, raw).await {

@@ -3,7 +3,7 @@
 use actix_web::HttpResponse;
 
 use super::request::{AuthorizationRequest, ClientError};
-use crate::routes::pages::render::see_other;
+use crate::http::page::see_other;
 use crate::state::AppState;
 
 /// An error for the client about `request`.

@@ -6,12 +6,13 @@ use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
 use serde::Serialize;
 
 use super::{recognise, Expiry, Presented};
-use crate::auth::middleware::anonymous_api_response;
+use crate::auth::sessions;
 use crate::auth::tokens::AccessClaims;
-use crate::auth::{sessions, ApiCaller};
 use crate::clock;
-use crate::domain::ScopeSet;
+use crate::domain::{Scope, ScopeSet};
 use crate::entities::refresh_token;
+use crate::http::guard::anonymous_api_response;
+use crate::http::ApiCaller;
 use crate::oauth::params::FormParams;
 use crate::oauth::{client, OAuthError};
 use crate::state::AppState;
@@ -111,7 +112,7 @@ async fn authorize_client(
     }
     let caller = client::authenticate(state, req, params, false).await?;
     match caller.registered() {
-        Some(c) if c.confidential && c.scope_set().contains("introspect") => Ok(None),
+        Some(c) if c.confidential && c.scope_set().contains(Scope::INTROSPECT) => Ok(None),
         Some(c) if c.confidential => Err(OAuthError::insufficient_scope(format!(
             "the client {} is not registered for the introspect scope",
             c.client_id

@@ -4,6 +4,7 @@ use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Serialize;
 
+use crate::domain::Scope;
 use crate::domain::IDENTITY_SCOPES;
 use crate::state::AppState;
 use crate::users::ADMIN_SCOPES;
@@ -17,7 +18,7 @@ pub fn builtin_scopes() -> Vec<&'static str> {
         .iter()
         .chain(ADMIN_SCOPES.iter())
         .copied()
-        .chain(["introspect"])
+        .chain([Scope::INTROSPECT])
         .collect()
 }
 
@@ -114,7 +115,7 @@ pub async fn get_metadata_for_path(
     if issuer_path_of(&state.settings.issuer) == Some(issuer_path.as_str()) {
         get_metadata(state).await
     } else {
-        crate::routes::errors::not_found(req).await
+        crate::http::errors::not_found(req).await
     }
 }
 

@@ -10,7 +10,7 @@ use crate::audit::{self, AuditKind, Event};
 use crate::auth::sessions;
 use crate::clients::{self, authenticate::Caller};
 use crate::entities::prelude::{Session, User};
-use crate::net::client_ip;
+use crate::http::client_ip::ClientIp;
 use crate::oauth::params::FormParams;
 use crate::oauth::{client, OAuthError};
 use crate::state::AppState;
@@ -76,7 +76,7 @@ async fn end_client_tokens(
             "the token was issued to another client",
         ));
     };
-    let ip = client_ip(req, &state.settings);
+    let ip = ClientIp::of(req).0;
     clients::end_own_tokens(&state.db, &Actor::client(&client.client_id, ip), client).await?;
     Ok(())
 }
@@ -118,7 +118,7 @@ async fn end_session(
         }
     }
     if sessions::revoke(&state.db, &session.id).await? {
-        let ip = client_ip(req, &state.settings).map(|ip| ip.to_string());
+        let ip = ClientIp::of(req).text();
         audit::record(
             &state.db,
             AuditKind::SignOut,

@@ -9,12 +9,12 @@ use serde::Deserialize;
 
 use super::clients::{client_path, ClientRow, SecretPage};
 use super::view::Chrome;
-use super::{actor, check_csrf, chrome, render, see_other, PageError};
-use crate::auth::Principal;
+use super::{check_csrf, chrome, render, see_other, PageError};
 use crate::clients;
 use crate::error::AppError;
-use crate::routes::flash::{self, Flash};
+use crate::http::flash::{self, Flash};
 use crate::state::AppState;
+use crate::users::admin::Actor;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/clients/{client_id}/secret", web::post().to(post_secret))
@@ -32,8 +32,8 @@ pub struct ButtonForm {
 
 /// A new secret, shown on this answer only; the old one stops at once.
 pub async fn post_secret(
-    req: HttpRequest,
-    principal: Principal,
+    _req: HttpRequest,
+    actor: Actor,
     session: Session,
     client_id: web::Path<String>,
     form: web::Form<ButtonForm>,
@@ -41,7 +41,6 @@ pub async fn post_secret(
 ) -> Result<HttpResponse, PageError> {
     check_csrf(&session, &form.csrf_token)?;
     let client = clients::get(&state.db, &client_id).await?;
-    let actor = actor(&req, &principal, &state);
     match clients::rotate_secret(&state.db, &actor, &client).await {
         Ok(secret) => {
             SecretPage::answer(&session, StatusCode::OK, &client.client_id, &secret, false)
@@ -55,15 +54,14 @@ pub async fn post_secret(
 }
 
 async fn set_disabled(
-    req: HttpRequest,
-    principal: Principal,
+    _req: HttpRequest,
+    actor: Actor,
     session: Session,
     client_id: &str,
     state: web::Data<AppState>,
     disabled: bool,
 ) -> Result<HttpResponse, PageError> {
     let client = clients::get(&state.db, client_id).await?;
-    let actor = actor(&req, &principal, &state);
     clients::set_disabled(&state.db, &actor, &client, disabled).await?;
     let message = if disabled {
         format!("Disabled {client_id}; its sessions and tokens have ended.")
@@ -76,26 +74,26 @@ async fn set_disabled(
 
 pub async fn post_disable(
     req: HttpRequest,
-    principal: Principal,
+    actor: Actor,
     session: Session,
     client_id: web::Path<String>,
     form: web::Form<ButtonForm>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
     check_csrf(&session, &form.csrf_token)?;
-    set_disabled(req, principal, session, &client_id, state, true).await
+    set_disabled(req, actor, session, &client_id, state, true).await
 }
 
 pub async fn post_enable(
     req: HttpRequest,
-    principal: Principal,
+    actor: Actor,
     session: Session,
     client_id: web::Path<String>,
     form: web::Form<ButtonForm>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
     check_csrf(&session, &form.csrf_token)?;
-    set_disabled(req, principal, session, &client_id, state, false).await
+    set_disabled(req, actor, session, &client_id, state, false).await
 }
 
 #[derive(Template)]
@@ -120,8 +118,8 @@ pub async fn get_delete(
 }
 
 pub async fn post_delete(
-    req: HttpRequest,
-    principal: Principal,
+    _req: HttpRequest,
+    actor: Actor,
     session: Session,
     client_id: web::Path<String>,
     form: web::Form<ButtonForm>,
@@ -129,7 +127,7 @@ pub async fn post_delete(
 ) -> Result<HttpResponse, PageError> {
     check_csrf(&session, &form.csrf_token)?;
     let client = clients::get(&state.db, &client_id).await?;
-    clients::delete(&state.db, &actor(&req, &principal, &state), &client).await?;
+    clients::delete(&state.db, &actor, &client).await?;
     let message = format!(
         "Deleted {}; its sessions and tokens have ended.",
         client.client_id

@@ -11,13 +11,13 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::view::{when, Chrome};
-use super::{actor, check_csrf, chrome, render, see_other, PageError};
-use crate::auth::Principal;
+use super::{check_csrf, chrome, render, see_other, PageError};
 use crate::clients::{self, ClientInput, ClientSecret};
 use crate::entities::client;
 use crate::error::AppError;
-use crate::routes::flash::{self, Flash};
+use crate::http::flash::{self, Flash};
 use crate::state::AppState;
+use crate::users::admin::Actor;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/clients", web::get().to(get_clients))
@@ -240,8 +240,8 @@ pub async fn get_new_client(session: Session) -> Result<HttpResponse, PageError>
 /// one answers 201 with its secret shown once. Bad input shows the form
 /// again (422, or 409 for a taken id) with a message beside each field.
 pub async fn post_new_client(
-    req: HttpRequest,
-    principal: Principal,
+    _req: HttpRequest,
+    actor: Actor,
     session: Session,
     form: web::Form<ClientForm>,
     state: web::Data<AppState>,
@@ -249,7 +249,7 @@ pub async fn post_new_client(
     let form = form.into_inner();
     check_csrf(&session, &form.csrf_token)?;
     let result = match clients::parse_new_client(form.input()) {
-        Ok(new) => clients::create(&state.db, &actor(&req, &principal, &state), new).await,
+        Ok(new) => clients::create(&state.db, &actor, new).await,
         Err(e) => Err(e),
     };
     let (status, errors) = match result {
@@ -311,8 +311,8 @@ pub async fn get_client(
 /// Saves the settings; bad input shows the page again (422) with the
 /// messages beside the fields and the values as typed.
 pub async fn post_client(
-    req: HttpRequest,
-    principal: Principal,
+    _req: HttpRequest,
+    actor: Actor,
     session: Session,
     client_id: web::Path<String>,
     form: web::Form<ClientForm>,
@@ -325,10 +325,7 @@ pub async fn post_client(
     form.client_id = client.client_id.clone();
     form.client_type = client.client_type().to_owned();
     let result = match clients::parse_update(&client, form.input()) {
-        Ok(change) => {
-            let actor = actor(&req, &principal, &state);
-            clients::update(&state.db, &actor, &client, change).await
-        }
+        Ok(change) => clients::update(&state.db, &actor, &client, change).await,
         Err(e) => Err(e),
     };
     match result {

@@ -10,11 +10,11 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::view::Chrome;
-use super::{actor, check_csrf, chrome, render, see_other, user_path, PageError};
-use crate::auth::Principal;
+use super::{check_csrf, chrome, render, see_other, user_path, PageError};
 use crate::error::AppError;
-use crate::routes::flash::{self, Flash};
+use crate::http::flash::{self, Flash};
 use crate::state::AppState;
+use crate::users::admin::Actor;
 use crate::users::{self, NewUserInput};
 
 #[derive(Template)]
@@ -62,8 +62,8 @@ pub async fn get_new_user(session: Session) -> Result<HttpResponse, PageError> {
 /// Creates the user and redirects to their page; bad input shows the form
 /// again (422, or 409 for a taken name) with a message beside each field.
 pub async fn post_new_user(
-    req: HttpRequest,
-    principal: Principal,
+    _req: HttpRequest,
+    actor: Actor,
     session: Session,
     form: web::Form<NewUserForm>,
     state: web::Data<AppState>,
@@ -81,10 +81,7 @@ pub async fn post_new_user(
     let mismatch = form.password != form.password_confirm;
     let result = match parsed {
         Ok(_) if mismatch => Err(AppError::field("password_confirm", "the passwords differ")),
-        Ok(new) => {
-            let actor = actor(&req, &principal, &state);
-            users::admin::create_user(&state.db, &state.hasher, &actor, new).await
-        }
+        Ok(new) => users::admin::create_user(&state.db, &state.hasher, &actor, new).await,
         Err(e) => Err(e),
     };
     let (status, errors) = match result {

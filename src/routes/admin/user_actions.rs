@@ -10,12 +10,12 @@ use serde::Deserialize;
 
 use super::user_page::answer;
 use super::view::{Chrome, UserRow};
-use super::{actor, check_csrf, chrome, render, see_other, PageError};
-use crate::auth::Principal;
+use super::{check_csrf, chrome, render, see_other, PageError};
 use crate::domain::Password;
 use crate::error::AppError;
-use crate::routes::flash::{self, Flash};
+use crate::http::flash::{self, Flash};
 use crate::state::AppState;
+use crate::users::admin::Actor;
 use crate::users::{self, UserUpdate};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -40,8 +40,7 @@ pub struct ButtonForm {
 
 /// What every action needs: the acting admin, the session, the state.
 struct Ctx {
-    req: HttpRequest,
-    principal: Principal,
+    actor: Actor,
     session: Session,
     state: web::Data<AppState>,
 }
@@ -52,23 +51,21 @@ async fn set_disabled(ctx: Ctx, username: &str, disabled: bool) -> Result<HttpRe
         disabled: Some(disabled),
         ..UserUpdate::default()
     };
-    let actor = actor(&ctx.req, &ctx.principal, &ctx.state);
-    let result =
-        users::admin::update_user(&ctx.state.db, &ctx.state.hasher, &actor, &user, changes)
-            .await
-            .map(|_| {
-                if disabled {
-                    format!("Disabled {username}; every session of theirs has ended.")
-                } else {
-                    format!("Enabled {username}.")
-                }
-            });
+    let actor = &ctx.actor;
+    let result = users::admin::update_user(&ctx.state.db, &ctx.state.hasher, actor, &user, changes)
+        .await
+        .map(|_| {
+            if disabled {
+                format!("Disabled {username}; every session of theirs has ended.")
+            } else {
+                format!("Enabled {username}.")
+            }
+        });
     answer(&ctx.session, username, result)
 }
 
 pub async fn post_disable(
-    req: HttpRequest,
-    principal: Principal,
+    actor: Actor,
     session: Session,
     username: web::Path<String>,
     form: web::Form<ButtonForm>,
@@ -76,8 +73,7 @@ pub async fn post_disable(
 ) -> Result<HttpResponse, PageError> {
     check_csrf(&session, &form.csrf_token)?;
     let ctx = Ctx {
-        req,
-        principal,
+        actor,
         session,
         state,
     };
@@ -85,8 +81,7 @@ pub async fn post_disable(
 }
 
 pub async fn post_enable(
-    req: HttpRequest,
-    principal: Principal,
+    actor: Actor,
     session: Session,
     username: web::Path<String>,
     form: web::Form<ButtonForm>,
@@ -94,8 +89,7 @@ pub async fn post_enable(
 ) -> Result<HttpResponse, PageError> {
     check_csrf(&session, &form.csrf_token)?;
     let ctx = Ctx {
-        req,
-        principal,
+        actor,
         session,
         state,
     };
@@ -114,8 +108,8 @@ pub struct PasswordForm {
 /// Sets a new password (the policy applies) and ends every session of the
 /// user (README).
 pub async fn post_password(
-    req: HttpRequest,
-    principal: Principal,
+    _req: HttpRequest,
+    actor: Actor,
     session: Session,
     username: web::Path<String>,
     form: web::Form<PasswordForm>,
@@ -134,7 +128,6 @@ pub async fn post_password(
                     password: Some(password),
                     ..UserUpdate::default()
                 };
-                let actor = actor(&req, &principal, &state);
                 users::admin::update_user(&state.db, &state.hasher, &actor, &user, changes)
                     .await
                     .map(|_| {
@@ -149,8 +142,8 @@ pub async fn post_password(
 }
 
 pub async fn post_unlock(
-    req: HttpRequest,
-    principal: Principal,
+    _req: HttpRequest,
+    actor: Actor,
     session: Session,
     username: web::Path<String>,
     form: web::Form<ButtonForm>,
@@ -158,7 +151,6 @@ pub async fn post_unlock(
 ) -> Result<HttpResponse, PageError> {
     check_csrf(&session, &form.csrf_token)?;
     let user = users::get_by_username(&state.db, &username).await?;
-    let actor = actor(&req, &principal, &state);
     let result = users::admin::unlock_user(&state.db, &actor, &user)
         .await
         .map(|()| format!("Unlocked {username}: they can sign in again."));
@@ -166,8 +158,8 @@ pub async fn post_unlock(
 }
 
 pub async fn post_sign_out(
-    req: HttpRequest,
-    principal: Principal,
+    _req: HttpRequest,
+    actor: Actor,
     session: Session,
     username: web::Path<String>,
     form: web::Form<ButtonForm>,
@@ -175,7 +167,6 @@ pub async fn post_sign_out(
 ) -> Result<HttpResponse, PageError> {
     check_csrf(&session, &form.csrf_token)?;
     let user = users::get_by_username(&state.db, &username).await?;
-    let actor = actor(&req, &principal, &state);
     let result = users::admin::sign_out_everywhere(&state.db, &actor, &user)
         .await
         .map(|ended| format!("Signed {username} out everywhere ({ended} sessions ended)."));
@@ -183,8 +174,8 @@ pub async fn post_sign_out(
 }
 
 pub async fn post_end_session(
-    req: HttpRequest,
-    principal: Principal,
+    _req: HttpRequest,
+    actor: Actor,
     session: Session,
     path: web::Path<(String, String)>,
     form: web::Form<ButtonForm>,
@@ -193,7 +184,6 @@ pub async fn post_end_session(
     check_csrf(&session, &form.csrf_token)?;
     let (username, session_id) = path.into_inner();
     let user = users::get_by_username(&state.db, &username).await?;
-    let actor = actor(&req, &principal, &state);
     let result = users::admin::end_session(&state.db, &actor, &user, &session_id)
         .await
         .map(|()| "Ended the session.".to_owned());
@@ -222,8 +212,8 @@ pub async fn get_delete(
 }
 
 pub async fn post_delete(
-    req: HttpRequest,
-    principal: Principal,
+    _req: HttpRequest,
+    actor: Actor,
     session: Session,
     username: web::Path<String>,
     form: web::Form<ButtonForm>,
@@ -231,7 +221,6 @@ pub async fn post_delete(
 ) -> Result<HttpResponse, PageError> {
     check_csrf(&session, &form.csrf_token)?;
     let user = users::get_by_username(&state.db, &username).await?;
-    let actor = actor(&req, &principal, &state);
     match users::admin::delete_user(&state.db, &actor, &user).await {
         Ok(()) => {
             flash::set(

@@ -9,12 +9,14 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::view::{Chrome, SessionRow, UserRow};
-use super::{actor, check_csrf, chrome, join_fields, render, see_other, user_path, PageError};
-use crate::auth::Principal;
+use super::{check_csrf, chrome, render, see_other, user_path, PageError};
 use crate::domain::ScopeSet;
 use crate::error::AppError;
-use crate::routes::flash::{self, Flash};
+use crate::http::flash::{self, Flash};
+use crate::http::page::join_fields;
+use crate::http::Principal;
 use crate::state::AppState;
+use crate::users::admin::Actor;
 use crate::users::input_fields::{collect, optional_email, optional_full_name};
 use crate::users::{self, UserUpdate};
 
@@ -57,8 +59,8 @@ pub struct ProfileForm {
 
 /// Saves email, full name and scopes; a blank email or name clears it.
 pub async fn post_profile(
-    req: HttpRequest,
-    principal: Principal,
+    _req: HttpRequest,
+    actor: Actor,
     username: web::Path<String>,
     session: Session,
     form: web::Form<ProfileForm>,
@@ -75,7 +77,6 @@ pub async fn post_profile(
         ..UserUpdate::default()
     };
     let result = if errors.is_empty() {
-        let actor = actor(&req, &principal, &state);
         users::admin::update_user(&state.db, &state.hasher, &actor, &user, changes)
             .await
             .map(|_| "Saved the profile.".to_owned())

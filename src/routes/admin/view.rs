@@ -2,12 +2,14 @@
 //! templates stay free of logic.
 use crate::clock;
 use crate::entities::{audit_event, session, user};
-use crate::routes::flash::Flash;
+use crate::http::flash::Flash;
 use crate::users::Paging;
 
-/// Shared by every admin page: the flash message and the CSRF token.
+/// Shared by every admin page: the flash message, the top bar and the
+/// CSRF token.
 pub struct Chrome {
     pub flash: Option<Flash>,
+    pub nav: crate::http::page::Nav,
     pub csrf_token: String,
 }
 

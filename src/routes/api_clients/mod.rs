@@ -6,14 +6,16 @@ use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Deserializer, Serialize};
 
-use crate::auth::{ApiCaller, Guard};
 use crate::clients::{self, ClientInput};
+use crate::domain::Scope;
 use crate::entities::client;
 use crate::error::AppError;
+use crate::http::Guard;
 use crate::state::AppState;
+use crate::users::admin::Actor;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    let admin = || Guard::api().require("admin").or_client();
+    let admin = || Guard::api().require(Scope::ADMIN).or_client();
     cfg.service(
         web::scope("/api/clients")
             .wrap(admin())
@@ -148,10 +150,6 @@ fn json(status: StatusCode, body: &impl Serialize) -> HttpResponse {
         .json(body)
 }
 
-fn actor(req: &HttpRequest, caller: &ApiCaller, state: &AppState) -> crate::users::admin::Actor {
-    caller.actor(crate::net::client_ip(req, &state.settings))
-}
-
 /// This area's part of the OpenAPI document.
 #[derive(utoipa::OpenApi)]
 #[openapi(paths(
@@ -199,13 +197,13 @@ pub async fn get_clients(state: web::Data<AppState>) -> Result<HttpResponse, App
     security(("bearer" = []), ("oauth2" = ["admin"]))
 )]
 pub async fn post_client(
-    req: HttpRequest,
-    caller: ApiCaller,
+    _req: HttpRequest,
+    actor: Actor,
     body: web::Json<ClientBody>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     let new = clients::parse_new_client(body.input())?;
-    let registered = clients::create(&state.db, &actor(&req, &caller, &state), new).await?;
+    let registered = clients::create(&state.db, &actor, new).await?;
     let mut view = ClientView::from(&registered.client);
     view.client_secret = registered.secret.map(|s| s.expose().to_owned());
     let mut response = json(StatusCode::CREATED, &view);
@@ -253,15 +251,14 @@ pub async fn get_client(
     security(("bearer" = []), ("oauth2" = ["admin"]))
 )]
 pub async fn patch_client(
-    req: HttpRequest,
-    caller: ApiCaller,
+    _req: HttpRequest,
+    actor: Actor,
     client_id: web::Path<String>,
     body: web::Json<ClientBody>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     let client = clients::get(&state.db, &client_id).await?;
     let change = clients::parse_update(&client, body.input())?;
-    let actor = actor(&req, &caller, &state);
     let updated = clients::update(&state.db, &actor, &client, change).await?;
     Ok(json(StatusCode::OK, &ClientView::from(&updated)))
 }
@@ -281,13 +278,12 @@ pub async fn patch_client(
     security(("bearer" = []), ("oauth2" = ["admin"]))
 )]
 pub async fn post_secret(
-    req: HttpRequest,
-    caller: ApiCaller,
+    _req: HttpRequest,
+    actor: Actor,
     client_id: web::Path<String>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     let client = clients::get(&state.db, &client_id).await?;
-    let actor = actor(&req, &caller, &state);
     let secret = clients::rotate_secret(&state.db, &actor, &client).await?;
     let body = NewSecret {
         client_id: &client.client_id,
@@ -308,12 +304,12 @@ pub async fn post_secret(
     security(("bearer" = []), ("oauth2" = ["admin"]))
 )]
 pub async fn delete_client(
-    req: HttpRequest,
-    caller: ApiCaller,
+    _req: HttpRequest,
+    actor: Actor,
     client_id: web::Path<String>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     let client = clients::get(&state.db, &client_id).await?;
-    clients::delete(&state.db, &actor(&req, &caller, &state), &client).await?;
+    clients::delete(&state.db, &actor, &client).await?;
     Ok(HttpResponse::NoContent().finish())
 }

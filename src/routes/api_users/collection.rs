@@ -3,11 +3,11 @@ use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 
-use super::{actor, json};
-use crate::auth::ApiCaller;
+use super::json;
 use crate::error::AppError;
 use crate::routes::me::UserView;
 use crate::state::AppState;
+use crate::users::admin::Actor;
 use crate::users::{self, NewUserInput, Paging};
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -93,8 +93,8 @@ pub struct CreateUser {
     security(("bearer" = []), ("oauth2" = ["users:write"]))
 )]
 pub async fn post_user(
-    req: HttpRequest,
-    principal: ApiCaller,
+    _req: HttpRequest,
+    actor: Actor,
     body: web::Json<CreateUser>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
@@ -107,7 +107,6 @@ pub async fn post_user(
         scopes: body.scopes.iter().map(String::as_str).collect(),
         disabled: body.disabled,
     })?;
-    let actor = actor(&req, &principal, &state);
     let created = users::admin::create_user(&state.db, &state.hasher, &actor, new).await?;
     let mut response = json(StatusCode::CREATED, &UserView::from(&created));
     if let Ok(location) = header::HeaderValue::from_str(&format!("/api/users/{}", created.username))

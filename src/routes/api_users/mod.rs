@@ -3,12 +3,11 @@
 //! state-changing methods need a Bearer token because the guard refuses the
 //! session cookie on them. The rules live in [`crate::users`].
 use actix_web::http::{header, StatusCode};
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use serde::Serialize;
 
-use crate::auth::{ApiCaller, Guard};
-use crate::state::AppState;
-use crate::users::admin::Actor;
+use crate::domain::Scope;
+use crate::http::Guard;
 
 mod collection;
 mod one;
@@ -16,8 +15,8 @@ mod sessions;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     // A client's own token works here too, with the scope (RFC 6749 §4.4).
-    let read = || Guard::api().require("users:read").or_client();
-    let write = || Guard::api().require("users:write").or_client();
+    let read = || Guard::api().require(Scope::USERS_READ).or_client();
+    let write = || Guard::api().require(Scope::USERS_WRITE).or_client();
     cfg.service(
         web::scope("/api/users")
             .service(
@@ -60,9 +59,4 @@ fn json(status: StatusCode, body: &impl Serialize) -> HttpResponse {
     HttpResponse::build(status)
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .json(body)
-}
-
-/// The admin making the call, for the audit log.
-fn actor(req: &HttpRequest, principal: &ApiCaller, state: &AppState) -> Actor {
-    principal.actor(crate::net::client_ip(req, &state.settings))
 }

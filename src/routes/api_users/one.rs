@@ -5,12 +5,12 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Deserializer};
 
-use super::{actor, json};
-use crate::auth::ApiCaller;
+use super::json;
 use crate::domain::{Password, ScopeSet};
 use crate::error::AppError;
 use crate::routes::me::UserView;
 use crate::state::AppState;
+use crate::users::admin::Actor;
 use crate::users::{self, UserUpdate};
 
 #[utoipa::path(
@@ -77,15 +77,14 @@ where
     security(("bearer" = []), ("oauth2" = ["users:write"]))
 )]
 pub async fn patch_user(
-    req: HttpRequest,
-    principal: ApiCaller,
+    _req: HttpRequest,
+    actor: Actor,
     username: web::Path<String>,
     body: web::Json<PatchUser>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     let changes = parse_patch(body.into_inner())?;
     let user = users::get_by_username(&state.db, &username).await?;
-    let actor = actor(&req, &principal, &state);
     let updated =
         users::admin::update_user(&state.db, &state.hasher, &actor, &user, changes).await?;
     Ok(json(StatusCode::OK, &UserView::from(&updated)))
@@ -131,13 +130,12 @@ fn parse_patch(body: PatchUser) -> Result<UserUpdate, AppError> {
     security(("bearer" = []), ("oauth2" = ["users:write"]))
 )]
 pub async fn delete_user(
-    req: HttpRequest,
-    principal: ApiCaller,
+    _req: HttpRequest,
+    actor: Actor,
     username: web::Path<String>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     let user = users::get_by_username(&state.db, &username).await?;
-    let actor = actor(&req, &principal, &state);
     users::admin::delete_user(&state.db, &actor, &user).await?;
     Ok(HttpResponse::NoContent()
         .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))

@@ -4,12 +4,12 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Serialize;
 
-use super::{actor, json};
-use crate::auth::ApiCaller;
+use super::json;
 use crate::entities::session;
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::users;
+use crate::users::admin::Actor;
 
 /// A live session; times are UNIX seconds.
 #[derive(Serialize, utoipa::ToSchema)]
@@ -88,13 +88,12 @@ pub async fn get_sessions(
     security(("bearer" = []), ("oauth2" = ["users:write"]))
 )]
 pub async fn post_sign_out(
-    req: HttpRequest,
-    principal: ApiCaller,
+    _req: HttpRequest,
+    actor: Actor,
     username: web::Path<String>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     let user = users::get_by_username(&state.db, &username).await?;
-    let actor = actor(&req, &principal, &state);
     let ended = users::admin::sign_out_everywhere(&state.db, &actor, &user).await?;
     Ok(json(
         StatusCode::OK,

@@ -6,13 +6,14 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 use chrono::DateTime;
 
-use super::render::{render, PageError};
-use super::Nav;
-use crate::auth::{sessions, Principal};
+use crate::auth::sessions;
 use crate::domain::ScopeSet;
 use crate::entities::session;
+use crate::http::flash::{self, Flash};
+use crate::http::page::Nav;
+use crate::http::page::{render, PageError};
+use crate::http::Principal;
 use crate::oauth::authorize::consent;
-use crate::routes::flash::{self, Flash};
 use crate::state::AppState;
 
 #[derive(Template)]

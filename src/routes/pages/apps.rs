@@ -3,11 +3,12 @@
 use actix_session::Session;
 use actix_web::{web, HttpResponse};
 
-use super::form::Fields;
-use super::render::{see_other, PageError};
-use crate::auth::{csrf, sessions, Principal};
+use crate::auth::sessions;
+use crate::http::flash::{self, Flash};
+use crate::http::form::Fields;
+use crate::http::page::{see_other, PageError};
+use crate::http::{csrf, Principal};
 use crate::oauth::authorize::consent;
-use crate::routes::flash::{self, Flash};
 use crate::state::AppState;
 
 /// `POST /account/apps/{client_id}/withdraw`, behind `Guard::page()`.

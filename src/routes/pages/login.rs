@@ -7,18 +7,18 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
-use super::form::{query_param, Fields};
 use super::next::{landing, local_path};
-use super::render::{render, see_other, signin_busy, too_many_requests, PageError};
 use super::session_error;
 use crate::audit::{self, AuditKind, Event};
-use crate::auth::csrf;
-use crate::auth::middleware::SESSION_ID_KEY;
 use crate::auth::sessions::{self, SessionKind};
 use crate::auth::signin::{check_password, Attempt, SignInError};
 use crate::auth::signin_queue::RETRY_AFTER_SECONDS;
-use crate::net::client_ip;
-use crate::routes::flash::{self, Flash};
+use crate::http::client_ip::ClientIp;
+use crate::http::csrf;
+use crate::http::flash::{self, Flash};
+use crate::http::form::{query_param, Fields};
+use crate::http::guard::SESSION_ID_KEY;
+use crate::http::page::{render, see_other, signin_busy, too_many_requests, PageError};
 use crate::state::AppState;
 
 /// The one message for an unknown user, a wrong password and a locked
@@ -112,7 +112,7 @@ pub async fn post_login(
     session: Session,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    let ip = client_ip(&req, &state.settings);
+    let ip = ClientIp::of(&req).0;
     if let Some(ip) = ip {
         let budget = state.rate_limiter.check(&state.db, ip).await?;
         if let Err(retry_after) = budget {

@@ -1,29 +1,24 @@
 //! The browser pages of README other than `/admin`: sign in, the account
 //! page, password change, ending sessions and signing out. Server-rendered
 //! (Askama), no JavaScript, every state-changing form CSRF-checked.
-use actix_session::Session;
 use actix_web::web;
 
-use crate::auth::{csrf, Guard, Principal};
 use crate::error::AppError;
+use crate::http::Guard;
 
 mod account;
 mod apps;
-pub mod form;
 mod login;
 pub mod next;
 mod password;
-pub mod render;
 mod signout;
-
-pub use render::{error_page, page_for, PageError};
 
 /// Registers the pages; the guarded ones go through the shared guard, which
 /// sends anonymous visitors to `/login?next=…` (README).
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route(
         "/",
-        web::get().to(|| async { render::see_other(next::DEFAULT_LANDING) }),
+        web::get().to(|| async { crate::http::see_other(next::DEFAULT_LANDING) }),
     )
     .service(
         web::resource("/login")
@@ -63,26 +58,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 /// A `GET` of a form's target (say, `next` after signing in again while a
 /// form was open) shows the page the form lives on.
 async fn back_to_account() -> actix_web::HttpResponse {
-    render::see_other("/account")
-}
-
-/// What the top bar of a signed-in page shows (`templates/_nav.html`):
-/// who is signed in, the admin link for admins, and the sign-out form.
-/// Any page template with a `nav: Nav` field can include it.
-pub struct Nav {
-    pub username: String,
-    pub csrf: String,
-    pub is_admin: bool,
-}
-
-impl Nav {
-    pub fn new(principal: &Principal, session: &Session) -> Result<Self, AppError> {
-        Ok(Self {
-            username: principal.user.username.clone(),
-            csrf: csrf::token(session)?,
-            is_admin: principal.scopes.contains("admin"),
-        })
-    }
+    crate::http::see_other("/account")
 }
 
 /// The error for a value the cookie session could not store.

@@ -6,15 +6,15 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::account::{AccountPage, PasswordErrors};
-use super::form::Fields;
-use super::render::{render, see_other, PageError};
 use crate::audit::{self, AuditKind, Event};
 use crate::auth::signin::{check_password, Attempt, SignInError};
 use crate::auth::signin_queue::RETRY_AFTER_SECONDS;
-use crate::auth::{csrf, Principal};
 use crate::domain::Password;
-use crate::net::client_ip;
-use crate::routes::flash::{self, Flash};
+use crate::http::client_ip::ClientIp;
+use crate::http::flash::{self, Flash};
+use crate::http::form::Fields;
+use crate::http::page::{render, see_other, PageError};
+use crate::http::{csrf, Principal};
 use crate::state::AppState;
 use crate::users;
 
@@ -43,7 +43,7 @@ pub async fn post_password(
     if errors.new.is_none() && confirm != new {
         errors.confirm = Some("The two new passwords do not match.".into());
     }
-    let ip = client_ip(&req, &state.settings).map(|ip| ip.to_string());
+    let ip = ClientIp::of(&req).text();
     if current.is_empty() {
         errors.current = Some("Enter your current password.".into());
     } else {
@@ -59,7 +59,7 @@ pub async fn post_password(
                 errors.current = Some("The current password is incorrect.".into());
             }
             Err(SignInError::Busy) => {
-                return Ok(super::render::signin_busy(RETRY_AFTER_SECONDS));
+                return Ok(crate::http::page::signin_busy(RETRY_AFTER_SECONDS));
             }
             Err(SignInError::Unavailable(e)) => return Err(e.into()),
         }

@@ -5,15 +5,16 @@
 use actix_session::Session;
 use actix_web::{web, HttpRequest, HttpResponse};
 
-use super::form::Fields;
-use super::render::{see_other, PageError};
 use crate::audit::{self, AuditKind, Event};
-use crate::auth::middleware::SESSION_ID_KEY;
-use crate::auth::{csrf, sessions, Principal};
+use crate::auth::sessions;
 use crate::entities::user;
-use crate::net::client_ip;
+use crate::http::client_ip::ClientIp;
+use crate::http::flash::{self, Flash};
+use crate::http::form::Fields;
+use crate::http::guard::SESSION_ID_KEY;
+use crate::http::page::{see_other, PageError};
+use crate::http::{csrf, Principal};
 use crate::oauth::end_session::{self, LogoutParams};
-use crate::routes::flash::{self, Flash};
 use crate::state::AppState;
 
 /// `POST /logout`. Not behind the guard, so a browser whose session has
@@ -61,7 +62,7 @@ async fn sign_out(
     if let Ok(Some(sid)) = session.get::<String>(SESSION_ID_KEY) {
         let found = sessions::find_live(&state.db, &sid).await?;
         if sessions::revoke(&state.db, &sid).await? {
-            let ip = client_ip(req, &state.settings).map(|ip| ip.to_string());
+            let ip = ClientIp::of(req).text();
             let username = found.as_ref().map(|(_, user)| user.username.as_str());
             audit::record(
                 &state.db,
@@ -104,7 +105,7 @@ pub async fn post_end_session(
         return Ok(see_other("/account"));
     }
     sessions::revoke(&state.db, &id).await?;
-    let ip = client_ip(&req, &state.settings).map(|ip| ip.to_string());
+    let ip = ClientIp::of(&req).text();
     let username = principal.user.username.as_str();
     audit::record(
         &state.db,

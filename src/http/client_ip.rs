@@ -38,3 +38,31 @@ pub fn client_ip(req: &HttpRequest, settings: &Settings) -> Option<IpAddr> {
     }
     Some(candidate)
 }
+
+/// The client's address ([`client_ip`]) as an extractor.
+#[derive(Clone, Copy, Debug)]
+pub struct ClientIp(pub Option<IpAddr>);
+
+impl ClientIp {
+    /// The address of `req`, by the application's trusted proxies.
+    pub fn of(req: &HttpRequest) -> Self {
+        let settings = req
+            .app_data::<actix_web::web::Data<crate::state::AppState>>()
+            .map(|state| &state.settings);
+        Self(settings.and_then(|settings| client_ip(req, settings)))
+    }
+
+    /// The address as text, for the audit log and session rows.
+    pub fn text(self) -> Option<String> {
+        self.0.map(|ip| ip.to_string())
+    }
+}
+
+impl actix_web::FromRequest for ClientIp {
+    type Error = std::convert::Infallible;
+    type Future = std::future::Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        std::future::ready(Ok(Self::of(req)))
+    }
+}

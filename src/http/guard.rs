@@ -13,7 +13,7 @@ use actix_web::http::{header, Method};
 use actix_web::{web, Error, HttpMessage, HttpResponse};
 
 use super::principal::{ApiCaller, ClientPrincipal, Credential, Principal};
-use super::sessions;
+use crate::auth::sessions;
 use crate::error::AppError;
 use crate::state::AppState;
 
@@ -29,7 +29,7 @@ pub enum Audience {
 }
 
 /// Declared where routes are registered:
-/// `.wrap(Guard::api().require("users:read"))`.
+/// `.wrap(Guard::api().require(Scope::USERS_READ))`.
 #[derive(Clone, Copy, Debug)]
 pub struct Guard {
     audience: Audience,
@@ -304,7 +304,7 @@ async fn from_cookie(state: &AppState, req: &ServiceRequest) -> Result<Principal
 fn refuse(req: &ServiceRequest, guard: Guard, refusal: Refusal) -> HttpResponse {
     use actix_web::ResponseError;
     match (guard.audience, refusal) {
-        (Audience::Page, Refusal::Error(e)) => crate::routes::pages::page_for(&e),
+        (Audience::Page, Refusal::Error(e)) => crate::http::page_for(&e),
         (_, Refusal::Error(e)) => e.error_response(),
         (Audience::Page, Refusal::Anonymous) => {
             let next = req
@@ -318,7 +318,7 @@ fn refuse(req: &ServiceRequest, guard: Guard, refusal: Refusal) -> HttpResponse 
                 .finish()
         }
         (Audience::Page, Refusal::InsufficientScope(_) | Refusal::UserRequired) => {
-            crate::routes::errors::forbidden_page()
+            crate::http::errors::forbidden_page()
         }
         (_, refusal) => bearer_error(refusal),
     }

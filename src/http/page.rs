@@ -132,19 +132,15 @@ impl ResponseError for PageError {
 pub fn page_for(err: &AppError) -> HttpResponse {
     let status = err.status_code();
     match err {
-        AppError::NotFound(_) => error_page(
-            status,
-            "Page not found",
-            "There is nothing at this address.",
-        ),
+        AppError::NotFound(message) => error_page(status, "Page not found", message),
         AppError::Forbidden(message) => error_page(status, "Access denied", message),
         AppError::BadRequest(message) | AppError::Conflict(message) => {
             error_page(status, "Something is wrong with this request", message)
         }
-        AppError::Validation(_) => error_page(
+        AppError::Validation(fields) => error_page(
             status,
             "Something is wrong with this request",
-            "Some fields were not accepted. Go back, correct them and try again.",
+            &join_fields(fields),
         ),
         AppError::Unavailable(e) => {
             log::warn!("database unavailable: {e}");
@@ -165,6 +161,51 @@ pub fn page_for(err: &AppError) -> HttpResponse {
                 "Something went wrong",
                 "valet could not finish this request. Try again in a moment.",
             )
+        }
+    }
+}
+
+/// `field: message; …`, for an error page or a flash line.
+pub fn join_fields(fields: &std::collections::BTreeMap<String, String>) -> String {
+    fields
+        .iter()
+        .map(|(field, message)| format!("{}: {message}", field.replace('_', " ")))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// What the top bar of a signed-in page shows (`templates/_nav.html`):
+/// who is signed in, the admin link for admins, the admin area's links on
+/// its pages, and the sign-out form. A page template with a `nav: Nav`
+/// field (or an admin page's `chrome.nav`) includes it.
+pub struct Nav {
+    pub username: String,
+    pub csrf: String,
+    pub is_admin: bool,
+    pub admin_area: bool,
+}
+
+impl Nav {
+    /// The bar of an account page.
+    pub fn new(
+        principal: &super::Principal,
+        session: &actix_session::Session,
+    ) -> Result<Self, AppError> {
+        Ok(Self {
+            username: principal.user.username.clone(),
+            csrf: super::csrf::token(session)?,
+            is_admin: principal.scopes.contains(crate::domain::Scope::ADMIN),
+            admin_area: false,
+        })
+    }
+
+    /// The bar of an admin page (the guard has checked `admin`).
+    pub fn admin(csrf: String) -> Self {
+        Self {
+            username: String::new(),
+            csrf,
+            is_admin: true,
+            admin_area: true,
         }
     }
 }

@@ -37,7 +37,7 @@ pub fn forbidden_page() -> HttpResponse {
 
 /// An error page in the site's layout (`templates/error.html`).
 pub fn simple_page(status: StatusCode, title: &str, message: &str) -> HttpResponse {
-    crate::routes::pages::error_page(status, title, message)
+    crate::http::error_page(status, title, message)
 }
 
 /// A JSON body that does not parse: 400 with what is wrong (413 when too big).

@@ -6,6 +6,7 @@ use actix_web::{dev::Payload, FromRequest, HttpMessage, HttpRequest};
 use crate::domain::ScopeSet;
 use crate::entities::{session, user};
 use crate::error::AppError;
+use crate::users::admin::Actor;
 
 /// How the caller authenticated.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -66,8 +67,7 @@ impl ApiCaller {
     }
 
     /// The admin-action actor for the audit log: the user, or the client.
-    pub fn actor(&self, ip: Option<std::net::IpAddr>) -> crate::users::admin::Actor {
-        use crate::users::admin::Actor;
+    pub fn actor(&self, ip: Option<std::net::IpAddr>) -> Actor {
         let actor = match self {
             Self::User(p) => Actor::new(&p.user.username, ip),
             Self::Client(c) => Actor::client(&c.client.client_id, ip),
@@ -87,5 +87,25 @@ impl FromRequest for ApiCaller {
                 .cloned()
                 .ok_or_else(|| AppError::Internal("route is not behind the guard".into())),
         )
+    }
+}
+
+/// The caller of a guarded route as the actor of an admin action, for the
+/// audit log: who (user or client), from which address, holding which scopes.
+pub fn actor(req: &HttpRequest) -> Result<Actor, AppError> {
+    let caller = req
+        .extensions()
+        .get::<ApiCaller>()
+        .cloned()
+        .ok_or_else(|| AppError::Internal("route is not behind the guard".into()))?;
+    Ok(caller.actor(super::client_ip::ClientIp::of(req).0))
+}
+
+impl FromRequest for Actor {
+    type Error = AppError;
+    type Future = Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(actor(req))
     }
 }

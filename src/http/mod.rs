@@ -1,0 +1,18 @@
+//! HTTP plumbing every handler uses and that uses no handler
+//! (docs/architecture.md): the guard and the [`Principal`] it hands over,
+//! the client-IP and actor extractors, CSRF, flash messages, the one HTML
+//! renderer with its error page and `see_other`, the page form parser, the
+//! answers for requests no handler takes, and the static files.
+pub mod client_ip;
+pub mod csrf;
+pub mod errors;
+pub mod flash;
+pub mod form;
+pub mod guard;
+pub mod page;
+pub mod principal;
+pub mod static_files;
+
+pub use guard::Guard;
+pub use page::{error_page, page_for, render, see_other, PageError};
+pub use principal::{ApiCaller, Principal};
