@@ -226,7 +226,7 @@ pub async fn end_session(
 
 /// Whether any enabled user holds the `admin` scope.
 pub async fn enabled_admin_exists(db: &DatabaseConnection) -> Result<bool, AppError> {
-    Ok(update::count_enabled_admins(db).await? > 0)
+    update::any_enabled_admin(db).await
 }
 
 /// README: when no admin exists, create one from `VALET_ADMIN_USERNAME` /
