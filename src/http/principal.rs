@@ -37,7 +37,7 @@ impl FromRequest for Principal {
             req.extensions()
                 .get::<Principal>()
                 .cloned()
-                .ok_or_else(|| AppError::Internal("route is not behind the guard".into())),
+                .ok_or_else(|| AppError::internal("route is not behind the guard")),
         )
     }
 }
@@ -85,7 +85,7 @@ impl FromRequest for ApiCaller {
             req.extensions()
                 .get::<ApiCaller>()
                 .cloned()
-                .ok_or_else(|| AppError::Internal("route is not behind the guard".into())),
+                .ok_or_else(|| AppError::internal("route is not behind the guard")),
         )
     }
 }
@@ -97,7 +97,7 @@ pub fn actor(req: &HttpRequest) -> Result<Actor, AppError> {
         .extensions()
         .get::<ApiCaller>()
         .cloned()
-        .ok_or_else(|| AppError::Internal("route is not behind the guard".into()))?;
+        .ok_or_else(|| AppError::internal("route is not behind the guard"))?;
     Ok(caller.actor(super::client_ip::ClientIp::of(req).0))
 }
 

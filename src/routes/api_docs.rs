@@ -143,7 +143,7 @@ pub fn document() -> &'static utoipa::openapi::OpenApi {
 pub async fn get_openapi() -> Result<HttpResponse, AppError> {
     let body = document()
         .to_json()
-        .map_err(|e| AppError::Internal(format!("cannot write the OpenAPI document: {e}")))?;
+        .map_err(|e| AppError::internal_from("writing the OpenAPI document", e))?;
     Ok(HttpResponse::Ok()
         .content_type("application/json")
         .body(body))
@@ -182,7 +182,7 @@ pub async fn get_docs_file(
     file: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let served = utoipa_swagger_ui::serve(&file, swagger_config())
-        .map_err(|e| AppError::Internal(format!("cannot serve Swagger UI: {e}")))?;
+        .map_err(|e| AppError::internal_from("serving Swagger UI", e.to_string()))?;
     let Some(found) = served else {
         return Ok(crate::http::errors::not_found(req).await);
     };
