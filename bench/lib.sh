@@ -24,15 +24,16 @@ SIGNING_CEILING=$TARGET_DIR/release/examples/signing_ceiling
 # --- a fresh valet -----------------------------------------------------------
 WORK=$(mktemp -d)
 VALET_PID=""
+OTHER_PID="" # a second instance (bench/postgres.sh)
 BG_PID=""
 cleanup() {
     set +e
     [[ -n $BG_PID ]] && kill "$BG_PID" 2>/dev/null
-    if [[ -n $VALET_PID ]]; then
-        kill -TERM "$VALET_PID" 2>/dev/null
-        wait "$VALET_PID" 2>/dev/null
-    fi
-    rm -rf "$WORK"
+    for pid in $VALET_PID $OTHER_PID; do
+        kill -TERM "$pid" 2>/dev/null
+        wait "$pid" 2>/dev/null
+    done
+    if [[ -n ${BENCH_KEEP:-} ]]; then say "logs kept in $WORK"; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -40,7 +41,13 @@ trap 'exit 130' INT TERM
 # Only what the benchmark sets; nothing from a .env (valet runs in $WORK).
 unset VALET_JWT_SECRET VALET_ADMIN_USERNAME VALET_ADMIN_PASSWORD VALET_AUDIENCE \
     VALET_TRUSTED_PROXIES VALET_DB_MAX_CONNECTIONS VALET_ACCESS_TOKEN_TTL VALET_REFRESH_TOKEN_TTL
-export DATABASE_URL="sqlite://$WORK/valet.db?mode=rwc"
+# BENCH_PG_URL (set by bench/run.sh --postgres) names a PostgreSQL server.
+if [[ -n ${BENCH_PG_URL:-} ]]; then
+    export DATABASE_URL=${BENCH_PG_URL%/*}/valet_bench
+    psql -q "$BENCH_PG_URL" -c 'CREATE DATABASE valet_bench' || die "cannot create the database"
+else
+    export DATABASE_URL="sqlite://$WORK/valet.db?mode=rwc"
+fi
 export VALET_ADDR=127.0.0.1:0
 export VALET_ISSUER=http://valet.bench
 export VALET_BCRYPT_COST=$COST
@@ -49,8 +56,9 @@ export RUST_LOG=info
 
 # Starts `valet serve`, waits for /healthz 200, sets PORT and READY_MS (from
 # spawning the process to the first 200).
+# VALET_LOG names the log file (default valet), for a second instance.
 start_valet() {
-    local log=$WORK/valet.log t0 now
+    local log=$WORK/${VALET_LOG:-valet}.log t0 now
     : >"$log"
     t0=$(date +%s%N)
     (cd "$WORK" && exec "$VALET" serve) >/dev/null 2>>"$log" &
@@ -86,5 +94,56 @@ seed_user() {
 # session_count: the sessions in valet's database (one per successful
 # sign-in), read beside a running valet.
 session_count() {
-    sqlite3 "$WORK/valet.db" 'SELECT count(*) FROM sessions' || die "cannot count sessions"
+    local sql='SELECT count(*) FROM sessions'
+    if [[ -n ${BENCH_PG_URL:-} ]]; then
+        psql -qtAX "$DATABASE_URL" -c "$sql" || die "cannot count sessions"
+    else
+        sqlite3 "$WORK/valet.db" "$sql" || die "cannot count sessions"
+    fi
 }
+
+# --- load and figures ------------------------------------------------------
+# wrk_run NAME CONNECTIONS SECONDS PATH [BODY]: runs wrk against $PORT,
+# output to a file.
+wrk_run() {
+    local name=$1 conns=$2 secs=$3 path=$4 body=${5:-} threads=2
+    ((conns < 2)) && threads=1
+    local auth=()
+    [[ $path == /users/me ]] && auth=(-H "Authorization: Bearer $TOKEN")
+    BENCH_BODY=$body wrk -t"$threads" -c"$conns" -d"${secs}s" --timeout 30s \
+        -s "$ROOT/bench/wrk.lua" "${auth[@]}" "http://127.0.0.1:$PORT$path" \
+        >"$WORK/wrk-$name.txt" 2>&1
+}
+
+# wrk_read NAME: sets RPS, P50_MS, P99_MS from wrk's summary line; fails the
+# run on any socket error or non-2xx answer.
+wrk_read() {
+    local line
+    line=$(grep '^WRK ' "$WORK/wrk-$1.txt") || die "$1: wrk gave no summary: $(cat "$WORK/wrk-$1.txt")"
+    read -r RPS P50_MS P99_MS errors non2xx requests < <(echo "$line" | awk '{
+        for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+        printf "%.2f %.2f %.2f %d %d %d\n", v["requests"] / (v["duration_us"] / 1e6),
+            v["p50_us"] / 1000, v["p99_us"] / 1000, v["socket_errors"], v["non2xx"], v["requests"]
+    }')
+    ((requests > 0)) || die "$1: no request completed"
+    ((errors == 0)) || die "$1: $errors socket errors"
+    ((non2xx == 0)) || die "$1: $non2xx answers were not 2xx"
+}
+
+MISSED=0
+# figure NAME VALUE UNIT [TARGET_EXPR]: one line per figure; TARGET_EXPR is an
+# awk condition on v, e.g. "v >= 0.95".
+figure() {
+    local name=$1 value=$2 unit=$3 target=${4:-} verdict=""
+    if [[ -n $target ]]; then
+        if awk -v v="$value" "BEGIN { exit !($target) }"; then
+            verdict="  [target ${target#v }: ok]"
+        else
+            verdict="  [target ${target#v }: MISSED]"
+            MISSED=1
+        fi
+    fi
+    printf '%-34s %10s %-12s%s\n' "$name" "$value" "$unit" "$verdict"
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
+

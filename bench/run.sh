@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # valet's performance benchmark .
 #
-#   bench/run.sh [--check]
+#   bench/run.sh [--check] [--postgres]
 #
 # Builds release, starts valet on a fresh SQLite database in a temporary
 # directory with one seeded user, and drives it over loopback with wrk (from
@@ -12,60 +12,37 @@
 # Environment: BENCH_SECONDS (default 10) is the length of each load phase;
 # the /token phase runs twice that, to keep the edge effect of its slow
 # requests small. BENCH_BCRYPT_COST (default 12, valet's default).
+# --postgres (or BENCH_DB=postgres) runs bench/postgres.sh instead: two
+# instances on one PostgreSQL database, beside the SQLite reference.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 PHASE=${BENCH_SECONDS:-10}
 COST=${BENCH_BCRYPT_COST:-12}
-CHECK=0
-[[ "${1:-}" == "--check" ]] && CHECK=1
+CHECK=0 POSTGRES=0
+[[ ${BENCH_DB:-sqlite} == postgres ]] && POSTGRES=1
+for arg in "$@"; do
+    case $arg in
+    --check) CHECK=1 ;;
+    --postgres) POSTGRES=1 ;;
+    *) echo "usage: bench/run.sh [--check] [--postgres]" >&2 && exit 64 ;;
+    esac
+done
 PASSWORD='bench-password-1'
 
+# PostgreSQL mode runs inside a throwaway cluster (docs/performance.md).
+if ((POSTGRES)) && [[ -z ${BENCH_PG_URL:-} ]]; then
+    export VALET_PG_PORT=${VALET_PG_PORT:-55439} # not the tests' port
+    exec "$ROOT/scripts/with-postgres.sh" bash -c \
+        'BENCH_PG_URL=$VALET_TEST_DATABASE_URL exec "$0" "$@"' "$0" "$@"
+fi
+
 source "$ROOT/bench/lib.sh"
-
-# wrk_run NAME CONNECTIONS SECONDS PATH [BODY]: runs wrk, output to a file.
-wrk_run() {
-    local name=$1 conns=$2 secs=$3 path=$4 body=${5:-} threads=2
-    ((conns < 2)) && threads=1
-    local auth=()
-    [[ $path == /users/me ]] && auth=(-H "Authorization: Bearer $TOKEN")
-    BENCH_BODY=$body wrk -t"$threads" -c"$conns" -d"${secs}s" --timeout 30s \
-        -s "$ROOT/bench/wrk.lua" "${auth[@]}" "http://127.0.0.1:$PORT$path" \
-        >"$WORK/wrk-$name.txt" 2>&1
-}
-
-# wrk_read NAME: sets RPS, P50_MS, P99_MS from wrk's summary line; fails the
-# run on any socket error or non-2xx answer.
-wrk_read() {
-    local line
-    line=$(grep '^WRK ' "$WORK/wrk-$1.txt") || die "$1: wrk gave no summary: $(cat "$WORK/wrk-$1.txt")"
-    read -r RPS P50_MS P99_MS errors non2xx requests < <(echo "$line" | awk '{
-        for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-        printf "%.2f %.2f %.2f %d %d %d\n", v["requests"] / (v["duration_us"] / 1e6),
-            v["p50_us"] / 1000, v["p99_us"] / 1000, v["socket_errors"], v["non2xx"], v["requests"]
-    }')
-    ((requests > 0)) || die "$1: no request completed"
-    ((errors == 0)) || die "$1: $errors socket errors"
-    ((non2xx == 0)) || die "$1: $non2xx answers were not 2xx"
-}
-
-MISSED=0
-# figure NAME VALUE UNIT [TARGET_EXPR]: one line per figure; TARGET_EXPR is an
-# awk condition on v, e.g. "v >= 0.95".
-figure() {
-    local name=$1 value=$2 unit=$3 target=${4:-} verdict=""
-    if [[ -n $target ]]; then
-        if awk -v v="$value" "BEGIN { exit !($target) }"; then
-            verdict="  [target ${target#v }: ok]"
-        else
-            verdict="  [target ${target#v }: MISSED]"
-            MISSED=1
-        fi
-    fi
-    printf '%-34s %10s %-12s%s\n' "$name" "$value" "$unit" "$verdict"
-}
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
+if ((POSTGRES)); then
+    source "$ROOT/bench/postgres.sh"
+    exit 0
+fi
 
 say "seeding a user on a fresh database in $WORK"
 seed_user bench --admin

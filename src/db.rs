@@ -13,11 +13,32 @@ use crate::clock;
 use crate::config::Settings;
 use crate::entities::{key, prelude::Key};
 
+/// A pooled PostgreSQL connection idle this long is checked before use:
+/// any restart of the server takes longer, so a connection that outlived
+/// one is always checked.
+const PG_CHECK_IF_IDLE_FOR: Duration = Duration::from_millis(100);
+
 /// Opens the pool: SQLite in WAL mode with a busy timeout (a busy database
 /// waits instead of failing), PostgreSQL with the configured pool size.
 pub async fn connect(settings: &Settings) -> Result<DatabaseConnection, DbErr> {
     create_private_sqlite_file(settings.database_url.expose())
         .map_err(|e| DbErr::Custom(format!("cannot create the database file: {e}")))?;
+    let options = pool_options(settings);
+    // A new SQLite file is switched to WAL under an exclusive lock, before the
+    // busy timeout applies: processes opening it at the same moment retry.
+    let mut attempt = 0;
+    loop {
+        match Database::connect(options.clone()).await {
+            Err(e) if attempt < 20 && is_locked(&e) => {
+                attempt += 1;
+                tokio::time::sleep(Duration::from_millis(50 * attempt)).await;
+            }
+            other => return other,
+        }
+    }
+}
+
+fn pool_options(settings: &Settings) -> ConnectOptions {
     let mut options = ConnectOptions::new(settings.database_url.expose());
     options
         .max_connections(settings.db_max_connections)
@@ -32,22 +53,16 @@ pub async fn connect(settings: &Settings) -> Result<DatabaseConnection, DbErr> {
                 .foreign_keys(true)
         });
     // A PostgreSQL connection can go stale (a restarted server, a dropped
-    // socket), so it is checked before use. A SQLite connection is a file
-    // handle in this process and cannot: checking it would only cost one more
-    // round trip to its worker thread on every query .
-    options.test_before_acquire(settings.is_postgres());
-    // A new SQLite file is switched to WAL under an exclusive lock, before the
-    // busy timeout applies: processes opening it at the same moment retry.
-    let mut attempt = 0;
-    loop {
-        match Database::connect(options.clone()).await {
-            Err(e) if attempt < 20 && is_locked(&e) => {
-                attempt += 1;
-                tokio::time::sleep(Duration::from_millis(50 * attempt)).await;
-            }
-            other => return other,
-        }
+    // socket), so one that sat idle is checked before use; one in steady use
+    // is not, since the check is a round trip of its own that would double
+    // the round trips of a `/users/me` under load (docs/performance.md). A
+    // SQLite connection is a file handle in this process and cannot go stale.
+    if settings.is_postgres() {
+        options.test_before_acquire_if_idle_for(PG_CHECK_IF_IDLE_FOR);
+    } else {
+        options.test_before_acquire(false);
     }
+    options
 }
 
 /// A new SQLite database holds password hashes and private keys: it is
@@ -154,4 +169,30 @@ pub async fn ping(db: &DatabaseConnection) -> bool {
         tokio::time::timeout(Duration::from_secs(2), db.ping()).await,
         Ok(Ok(()))
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{pool_options, PG_CHECK_IF_IDLE_FOR};
+    use crate::config::Settings;
+
+    fn options_for(url: &str) -> sea_orm::ConnectOptions {
+        let url = url.to_owned();
+        let settings = Settings::from_lookup(|k| (k == "DATABASE_URL").then(|| url.clone()))
+            .expect("settings");
+        pool_options(&settings)
+    }
+
+    #[test]
+    fn a_busy_postgres_connection_is_not_pinged_before_each_query() {
+        let options = options_for("postgres://u@127.0.0.1/db");
+        assert!(!options.get_test_before_acquire());
+        assert_eq!(
+            options.get_test_before_acquire_if_idle_for(),
+            Some(PG_CHECK_IF_IDLE_FOR)
+        );
+        let sqlite = options_for("sqlite://valet.db?mode=rwc");
+        assert!(!sqlite.get_test_before_acquire());
+        assert_eq!(sqlite.get_test_before_acquire_if_idle_for(), None);
+    }
 }
