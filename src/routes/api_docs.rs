@@ -31,15 +31,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/docs/{file:.*}", web::get().to(get_docs_file));
 }
 
-/// The RFC 6750 §3 error of the shared guard, beside its `WWW-Authenticate`.
-#[derive(Deserialize, ToSchema)]
-#[schema(example = json!({"error": "invalid_token", "error_description": "the token has expired"}))]
-pub struct BearerErrorBody {
-    /// `invalid_token`, `insufficient_scope`, or absent without credentials.
-    pub error: Option<String>,
-    pub error_description: Option<String>,
-}
-
 /// The JSON error of the API routes: `not_found`, `conflict`,
 /// `invalid_request`, `forbidden`, `validation_failed` (with `fields`),
 /// `temporarily_unavailable`.
