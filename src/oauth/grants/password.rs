@@ -1,12 +1,12 @@
 //! The resource owner password credentials grant (RFC 6749 §4.3).
-use super::response::TokenResponse;
-use super::token::GrantContext;
-use super::OAuthError;
+use super::GrantContext;
 use crate::auth::password::unreadable_hash;
 use crate::auth::sessions::{self, SessionKind};
 use crate::auth::signin::{check_password, Attempt, SignInError};
 use crate::auth::signin_queue::RETRY_AFTER_SECONDS;
 use crate::domain::ScopeSet;
+use crate::oauth::response::TokenResponse;
+use crate::oauth::OAuthError;
 
 /// §4.3.2: `username`, `password`, optional `scope`. Checks run in this
 /// order (docs/security.md): parameters, password, then lock and `disabled`, then scope.
