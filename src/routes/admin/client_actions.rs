@@ -3,13 +3,12 @@
 //! confirmation page.
 use actix_session::Session;
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use askama::Template;
-use serde::Deserialize;
 
 use super::clients::{client_path, ClientRow, SecretPage};
 use super::view::Chrome;
-use super::{check_csrf, chrome, render, see_other, PageError};
+use super::{check_csrf, chrome, render, see_other, ButtonForm, PageError};
 use crate::clients;
 use crate::error::AppError;
 use crate::http::flash::{self, Flash};
@@ -18,21 +17,16 @@ use crate::users::admin::Actor;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/clients/{client_id}/secret", web::post().to(post_secret))
-        .route("/clients/{client_id}/disable", web::post().to(post_disable))
-        .route("/clients/{client_id}/enable", web::post().to(post_enable))
+        .route(
+            "/clients/{client_id}/{switch:(?:disable|enable)}",
+            web::post().to(post_disable_or_enable),
+        )
         .route("/clients/{client_id}/delete", web::get().to(get_delete))
         .route("/clients/{client_id}/delete", web::post().to(post_delete));
 }
 
-/// A form with nothing but the CSRF token.
-#[derive(Deserialize)]
-pub struct ButtonForm {
-    csrf_token: Option<String>,
-}
-
 /// A new secret, shown on this answer only; the old one stops at once.
 pub async fn post_secret(
-    _req: HttpRequest,
     actor: Actor,
     session: Session,
     client_id: web::Path<String>,
@@ -53,15 +47,18 @@ pub async fn post_secret(
     }
 }
 
-async fn set_disabled(
-    _req: HttpRequest,
+/// `POST …/disable` or `…/enable`.
+pub async fn post_disable_or_enable(
     actor: Actor,
     session: Session,
-    client_id: &str,
+    path: web::Path<(String, String)>,
+    form: web::Form<ButtonForm>,
     state: web::Data<AppState>,
-    disabled: bool,
 ) -> Result<HttpResponse, PageError> {
-    let client = clients::get(&state.db, client_id).await?;
+    check_csrf(&session, &form.csrf_token)?;
+    let (client_id, switch) = path.into_inner();
+    let disabled = switch == "disable";
+    let client = clients::get(&state.db, &client_id).await?;
     clients::set_disabled(&state.db, &actor, &client, disabled).await?;
     let message = if disabled {
         format!("Disabled {client_id}; its sessions and tokens have ended.")
@@ -69,31 +66,7 @@ async fn set_disabled(
         format!("Enabled {client_id}. Tokens from before the disable stay dead.")
     };
     flash::set(&session, Flash::success(message));
-    Ok(see_other(&client_path(client_id)))
-}
-
-pub async fn post_disable(
-    req: HttpRequest,
-    actor: Actor,
-    session: Session,
-    client_id: web::Path<String>,
-    form: web::Form<ButtonForm>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, PageError> {
-    check_csrf(&session, &form.csrf_token)?;
-    set_disabled(req, actor, session, &client_id, state, true).await
-}
-
-pub async fn post_enable(
-    req: HttpRequest,
-    actor: Actor,
-    session: Session,
-    client_id: web::Path<String>,
-    form: web::Form<ButtonForm>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, PageError> {
-    check_csrf(&session, &form.csrf_token)?;
-    set_disabled(req, actor, session, &client_id, state, false).await
+    Ok(see_other(&client_path(&client_id)))
 }
 
 #[derive(Template)]
@@ -118,7 +91,6 @@ pub async fn get_delete(
 }
 
 pub async fn post_delete(
-    _req: HttpRequest,
     actor: Actor,
     session: Session,
     client_id: web::Path<String>,

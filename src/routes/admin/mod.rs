@@ -42,6 +42,12 @@ async fn get_admin_home() -> HttpResponse {
     see_other("/admin/users")
 }
 
+/// A form with nothing but the CSRF token.
+#[derive(serde::Deserialize)]
+pub struct ButtonForm {
+    csrf_token: Option<String>,
+}
+
 /// Checks the form's CSRF token against the session's (403 otherwise).
 fn check_csrf(session: &Session, submitted: &Option<String>) -> Result<(), PageError> {
     Ok(csrf::verify(session, submitted.as_deref())?)
