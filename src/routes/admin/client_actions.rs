@@ -8,12 +8,11 @@ use askama::Template;
 
 use super::clients::{client_path, ClientRow, SecretPage};
 use super::view::Chrome;
-use super::{check_csrf, chrome, render, see_other, ButtonForm, PageError};
+use super::{chrome, render, see_other, Button, PageError};
 use crate::clients;
 use crate::error::AppError;
 use crate::http::flash::{self, Flash};
 use crate::state::AppState;
-use crate::users::admin::Actor;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/clients/{client_id}/secret", web::post().to(post_secret))
@@ -27,13 +26,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 /// A new secret, shown on this answer only; the old one stops at once.
 pub async fn post_secret(
-    actor: Actor,
-    session: Session,
+    button: Button,
     client_id: web::Path<String>,
-    form: web::Form<ButtonForm>,
-    state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    check_csrf(&session, &form.csrf_token)?;
+    let Button {
+        actor,
+        session,
+        state,
+    } = button;
     let client = clients::get(&state.db, &client_id).await?;
     match clients::rotate_secret(&state.db, &actor, &client).await {
         Ok(secret) => {
@@ -49,13 +49,14 @@ pub async fn post_secret(
 
 /// `POST …/disable` or `…/enable`.
 pub async fn post_disable_or_enable(
-    actor: Actor,
-    session: Session,
+    button: Button,
     path: web::Path<(String, String)>,
-    form: web::Form<ButtonForm>,
-    state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    check_csrf(&session, &form.csrf_token)?;
+    let Button {
+        actor,
+        session,
+        state,
+    } = button;
     let (client_id, switch) = path.into_inner();
     let disabled = switch == "disable";
     let client = clients::get(&state.db, &client_id).await?;
@@ -91,13 +92,14 @@ pub async fn get_delete(
 }
 
 pub async fn post_delete(
-    actor: Actor,
-    session: Session,
+    button: Button,
     client_id: web::Path<String>,
-    form: web::Form<ButtonForm>,
-    state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    check_csrf(&session, &form.csrf_token)?;
+    let Button {
+        actor,
+        session,
+        state,
+    } = button;
     let client = clients::get(&state.db, &client_id).await?;
     clients::delete(&state.db, &actor, &client).await?;
     let message = format!(

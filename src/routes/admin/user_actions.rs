@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use super::user_page::answer;
 use super::view::{Chrome, UserRow};
-use super::{check_csrf, chrome, render, see_other, ButtonForm, PageError};
+use super::{check_csrf, chrome, render, see_other, Button, PageError};
 use crate::domain::Password;
 use crate::error::AppError;
 use crate::http::flash::{self, Flash};
@@ -34,14 +34,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .route("/users/{username}/delete", web::post().to(post_delete));
 }
 
-/// What every action needs: the acting admin, the session, the state.
-struct Ctx {
-    actor: Actor,
-    session: Session,
-    state: web::Data<AppState>,
-}
-
-async fn set_disabled(ctx: Ctx, username: &str, disabled: bool) -> Result<HttpResponse, PageError> {
+async fn set_disabled(
+    ctx: Button,
+    username: &str,
+    disabled: bool,
+) -> Result<HttpResponse, PageError> {
     let user = users::get_by_username(&ctx.state.db, username).await?;
     let changes = UserUpdate {
         disabled: Some(disabled),
@@ -62,20 +59,11 @@ async fn set_disabled(ctx: Ctx, username: &str, disabled: bool) -> Result<HttpRe
 
 /// `POST …/disable` or `…/enable`.
 pub async fn post_disable_or_enable(
-    actor: Actor,
-    session: Session,
+    button: Button,
     path: web::Path<(String, String)>,
-    form: web::Form<ButtonForm>,
-    state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    check_csrf(&session, &form.csrf_token)?;
     let (username, switch) = path.into_inner();
-    let ctx = Ctx {
-        actor,
-        session,
-        state,
-    };
-    set_disabled(ctx, &username, switch == "disable").await
+    set_disabled(button, &username, switch == "disable").await
 }
 
 #[derive(Deserialize)]
@@ -123,13 +111,14 @@ pub async fn post_password(
 }
 
 pub async fn post_unlock(
-    actor: Actor,
-    session: Session,
+    button: Button,
     username: web::Path<String>,
-    form: web::Form<ButtonForm>,
-    state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    check_csrf(&session, &form.csrf_token)?;
+    let Button {
+        actor,
+        session,
+        state,
+    } = button;
     let user = users::get_by_username(&state.db, &username).await?;
     let result = users::admin::unlock_user(&state.db, &actor, &user)
         .await
@@ -138,13 +127,14 @@ pub async fn post_unlock(
 }
 
 pub async fn post_sign_out(
-    actor: Actor,
-    session: Session,
+    button: Button,
     username: web::Path<String>,
-    form: web::Form<ButtonForm>,
-    state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    check_csrf(&session, &form.csrf_token)?;
+    let Button {
+        actor,
+        session,
+        state,
+    } = button;
     let user = users::get_by_username(&state.db, &username).await?;
     let result = users::admin::sign_out_everywhere(&state.db, &actor, &user)
         .await
@@ -153,13 +143,14 @@ pub async fn post_sign_out(
 }
 
 pub async fn post_end_session(
-    actor: Actor,
-    session: Session,
+    button: Button,
     path: web::Path<(String, String)>,
-    form: web::Form<ButtonForm>,
-    state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    check_csrf(&session, &form.csrf_token)?;
+    let Button {
+        actor,
+        session,
+        state,
+    } = button;
     let (username, session_id) = path.into_inner();
     let user = users::get_by_username(&state.db, &username).await?;
     let result = users::admin::end_session(&state.db, &actor, &user, &session_id)
@@ -190,13 +181,14 @@ pub async fn get_delete(
 }
 
 pub async fn post_delete(
-    actor: Actor,
-    session: Session,
+    button: Button,
     username: web::Path<String>,
-    form: web::Form<ButtonForm>,
-    state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    check_csrf(&session, &form.csrf_token)?;
+    let Button {
+        actor,
+        session,
+        state,
+    } = button;
     let user = users::get_by_username(&state.db, &username).await?;
     match users::admin::delete_user(&state.db, &actor, &user).await {
         Ok(()) => {
