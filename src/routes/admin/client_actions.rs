@@ -29,11 +29,7 @@ pub async fn post_secret(
     button: Button,
     client_id: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
-    let Button {
-        actor,
-        session,
-        state,
-    } = button;
+    let (actor, session, state) = button.into_parts();
     let client = clients::get(&state.db, &client_id).await?;
     match clients::rotate_secret(&state.db, &actor, &client).await {
         Ok(secret) => {
@@ -52,11 +48,7 @@ pub async fn post_disable_or_enable(
     button: Button,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, PageError> {
-    let Button {
-        actor,
-        session,
-        state,
-    } = button;
+    let (actor, session, state) = button.into_parts();
     let (client_id, switch) = path.into_inner();
     let disabled = switch == "disable";
     let client = clients::get(&state.db, &client_id).await?;
@@ -95,11 +87,7 @@ pub async fn post_delete(
     button: Button,
     client_id: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
-    let Button {
-        actor,
-        session,
-        state,
-    } = button;
+    let (actor, session, state) = button.into_parts();
     let client = clients::get(&state.db, &client_id).await?;
     clients::delete(&state.db, &actor, &client).await?;
     let message = format!(

@@ -57,6 +57,18 @@ pub struct Button {
     pub state: web::Data<crate::state::AppState>,
 }
 
+impl Button {
+    pub fn into_parts(
+        self,
+    ) -> (
+        crate::users::admin::Actor,
+        Session,
+        web::Data<crate::state::AppState>,
+    ) {
+        (self.actor, self.session, self.state)
+    }
+}
+
 impl actix_web::FromRequest for Button {
     type Error = actix_web::Error;
     type Future = futures_util::future::LocalBoxFuture<'static, Result<Self, Self::Error>>;

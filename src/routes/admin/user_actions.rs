@@ -114,11 +114,7 @@ pub async fn post_unlock(
     button: Button,
     username: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
-    let Button {
-        actor,
-        session,
-        state,
-    } = button;
+    let (actor, session, state) = button.into_parts();
     let user = users::get_by_username(&state.db, &username).await?;
     let result = users::admin::unlock_user(&state.db, &actor, &user)
         .await
@@ -130,11 +126,7 @@ pub async fn post_sign_out(
     button: Button,
     username: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
-    let Button {
-        actor,
-        session,
-        state,
-    } = button;
+    let (actor, session, state) = button.into_parts();
     let user = users::get_by_username(&state.db, &username).await?;
     let result = users::admin::sign_out_everywhere(&state.db, &actor, &user)
         .await
@@ -146,11 +138,7 @@ pub async fn post_end_session(
     button: Button,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, PageError> {
-    let Button {
-        actor,
-        session,
-        state,
-    } = button;
+    let (actor, session, state) = button.into_parts();
     let (username, session_id) = path.into_inner();
     let user = users::get_by_username(&state.db, &username).await?;
     let result = users::admin::end_session(&state.db, &actor, &user, &session_id)
@@ -184,11 +172,7 @@ pub async fn post_delete(
     button: Button,
     username: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
-    let Button {
-        actor,
-        session,
-        state,
-    } = button;
+    let (actor, session, state) = button.into_parts();
     let user = users::get_by_username(&state.db, &username).await?;
     match users::admin::delete_user(&state.db, &actor, &user).await {
         Ok(()) => {
