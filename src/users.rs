@@ -20,7 +20,8 @@ pub use input::{parse_new_user, NewUserInput};
 pub mod input_fields {
     pub use super::input::{collect, optional_email, optional_full_name};
 }
-pub use search::{search, Paging, UserPage, DEFAULT_PER_PAGE, MAX_PER_PAGE};
+pub use crate::domain::{Paging, DEFAULT_PER_PAGE, MAX_PER_PAGE};
+pub use search::{search, UserPage};
 pub use update::{update, UserUpdate};
 
 use crate::auth::password::PasswordHasher;

@@ -60,7 +60,7 @@ pub(super) async fn apply(
 ) -> Result<user::Model, AppError> {
     let hash = match (&changes.password, hasher) {
         (Some(password), Some(hasher)) => Some(hasher.hash(password).await?),
-        (Some(_), None) => return Err(AppError::Internal("a password without a hasher".into())),
+        (Some(_), None) => return Err(AppError::internal("a password without a hasher")),
         (None, _) => None,
     };
     let may_demote = changes.disabled == Some(true)
