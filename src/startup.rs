@@ -47,8 +47,8 @@ impl Application {
         Self::build_with_clock(settings, Arc::new(SystemClock)).await
     }
 
-    /// [`build`](Self::build) with the clock the signing keys go by (tests
-    /// pass a stopped one they move).
+    /// [`build`](Self::build) with the clock every rule goes by (tests pass
+    /// a stopped one they move).
     pub async fn build_with_clock(
         settings: Settings,
         clock: Arc<dyn Clock>,
@@ -60,7 +60,7 @@ impl Application {
             .await
             .map_err(|e| format!("cannot migrate the database: {e}"))?;
         let keys = SharedKeys::load(&db).await?;
-        let ring = KeyRing::load(&db, KeyPolicy::from_settings(&settings), clock)
+        let ring = KeyRing::load(&db, KeyPolicy::from_settings(&settings), clock.clone())
             .await
             .map_err(|e| format!("cannot load the signing keys: {e}"))?;
         let hasher = PasswordHasher::new(settings.bcrypt_cost);
@@ -85,6 +85,7 @@ impl Application {
                 None => Metrics::disabled(),
             },
             settings: Arc::new(settings),
+            clock,
         });
         let warm = state.clone();
         tokio::spawn(async move {
@@ -92,7 +93,7 @@ impl Application {
                 log::warn!("could not prepare the dummy hash: {e}");
             }
         });
-        crate::auth::purge::spawn(state.db.clone());
+        crate::auth::purge::spawn(state.db.clone(), state.clock.clone());
 
         let listener = TcpListener::bind(state.settings.addr)
             .map_err(|e| format!("cannot listen on {}: {e}", state.settings.addr))?;

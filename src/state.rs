@@ -7,6 +7,7 @@ use crate::auth::password::PasswordHasher;
 use crate::auth::rate_limit::RateLimiter;
 use crate::auth::signin_queue::SigninQueue;
 use crate::auth::tokens::JwtKeys;
+use crate::clock::Clock;
 use crate::config::Settings;
 use crate::metrics::Metrics;
 
@@ -18,4 +19,7 @@ pub struct AppState {
     pub rate_limiter: RateLimiter,
     pub signin_queue: SigninQueue,
     pub metrics: Metrics,
+    /// The time every rule goes by (sessions, sign-in lockouts, token and
+    /// code expiry, the purge, the signing keys); tests stop and move it.
+    pub clock: Arc<dyn Clock>,
 }

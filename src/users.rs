@@ -196,12 +196,13 @@ pub async fn sign_out_everywhere(
     Ok(sessions::revoke_all_for_user(db, &user.id, None).await?)
 }
 
-/// The user's live sessions, newest first.
+/// The user's sessions live at `now`, newest first.
 pub async fn live_sessions(
     db: &DatabaseConnection,
     user: &user::Model,
+    now: i64,
 ) -> Result<Vec<crate::entities::session::Model>, AppError> {
-    Ok(sessions::list_live(db, &user.id).await?)
+    Ok(sessions::list_live(db, &user.id, now).await?)
 }
 
 /// Ends one session of this user; `NotFound` when the user has no such live

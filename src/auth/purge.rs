@@ -3,6 +3,7 @@
 //! (docs/security.md). An expired session or code is already refused
 //! everywhere; this only keeps the tables from growing. It runs as one background task
 //! per process, in small batches, so requests are never held up by it.
+use std::sync::Arc;
 use std::time::Duration;
 
 use sea_orm::{
@@ -10,7 +11,7 @@ use sea_orm::{
     QuerySelect,
 };
 
-use crate::clock;
+use crate::clock::Clock;
 use crate::entities::prelude::{AuthorizationCode, RefreshToken, Session};
 use crate::entities::{authorization_code, refresh_token, session};
 
@@ -121,14 +122,14 @@ async fn purge_unredeemed_codes(
 
 /// Starts the periodic purge on the current runtime. The first run is one
 /// interval after start; a failure is logged and the next run tries again.
-pub fn spawn(db: DatabaseConnection) {
+pub fn spawn(db: DatabaseConnection, clock: Arc<dyn Clock>) {
     tokio::spawn(async move {
         let start = tokio::time::Instant::now() + PURGE_INTERVAL;
         let mut ticks = tokio::time::interval_at(start, PURGE_INTERVAL);
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             ticks.tick().await;
-            match purge_expired(&db, clock::now(), PURGE_BATCH).await {
+            match purge_expired(&db, clock.now(), PURGE_BATCH).await {
                 Ok(purged) if purged == Purged::default() => {}
                 Ok(purged) => log::info!(
                     "purged {} expired sessions, {} refresh tokens and {} authorization codes",

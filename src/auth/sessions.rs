@@ -34,7 +34,7 @@ impl SessionKind {
     }
 }
 
-/// Opens a session for `user` that lives for `ttl` seconds.
+/// Opens a session for `user` at `now` that lives for `ttl` seconds.
 pub async fn open(
     db: &impl ConnectionTrait,
     user: &user::Model,
@@ -42,8 +42,8 @@ pub async fn open(
     client_id: Option<&str>,
     ip: Option<&str>,
     ttl: i64,
+    now: i64,
 ) -> Result<session::Model, DbErr> {
-    let now = clock::now();
     session::ActiveModel {
         id: Set(Uuid::new_v4().to_string()),
         user_id: Set(user.id.clone()),
@@ -59,15 +59,15 @@ pub async fn open(
     .await
 }
 
-/// The session and its user, when the session is live (not revoked, not
-/// expired) and its user exists and is enabled. Runs on every authenticated
+/// The session and its user, when the session is live at `now` (not
+/// revoked, not expired) and its user exists and is enabled. Runs on every authenticated
 /// request, always against the database, so a revocation by any instance
 /// counts at the next request (README).
 pub async fn find_live(
     db: &impl ConnectionTrait,
     session_id: &str,
+    now: i64,
 ) -> Result<Option<(session::Model, user::Model)>, DbErr> {
-    let now = clock::now();
     let backend = db.get_database_backend();
     let statement =
         Statement::from_sql_and_values(backend, find_live_sql(backend), [session_id.into()]);
@@ -131,24 +131,28 @@ pub async fn revoke_all_for_user(
     Ok(query.exec(db).await?.rows_affected)
 }
 
-/// The live sessions of a user, newest first.
+/// The sessions of a user live at `now`, newest first.
 pub async fn list_live(
     db: &impl ConnectionTrait,
     user_id: &str,
+    now: i64,
 ) -> Result<Vec<session::Model>, DbErr> {
     Session::find()
         .filter(session::Column::UserId.eq(user_id))
         .filter(session::Column::RevokedAt.is_null())
-        .filter(session::Column::ExpiresAt.gt(clock::now()))
+        .filter(session::Column::ExpiresAt.gt(now))
         .order_by_desc(session::Column::CreatedAt)
         .all(db)
         .await
 }
 
-/// Records that a session was used; writes at most once a minute per session
-/// so that reads stay reads.
-pub async fn touch(db: &impl ConnectionTrait, session: &session::Model) -> Result<(), DbErr> {
-    let now = clock::now();
+/// Records that a session was used at `now`; writes at most once a minute
+/// per session so that reads stay reads.
+pub async fn touch(
+    db: &impl ConnectionTrait,
+    session: &session::Model,
+    now: i64,
+) -> Result<(), DbErr> {
     if now - session.last_used_at < 60 {
         return Ok(());
     }

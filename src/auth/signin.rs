@@ -5,7 +5,6 @@ use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, TransactionTrait};
 
 use crate::audit::{self, AuditKind, Event};
-use crate::clock;
 use crate::domain::Username;
 use crate::entities::prelude::User;
 use crate::entities::user;
@@ -95,7 +94,7 @@ pub async fn check_password(
         record(state, attempt, AuditKind::SignInFailed, "unknown user").await;
         return Err(SignInError::InvalidCredentials);
     };
-    let now = clock::now();
+    let now = state.clock.now();
     if !password_ok {
         match record_failure(state, &user, now).await? {
             Failure::AlreadyLocked => {
@@ -140,7 +139,7 @@ impl Verified {
         state: &AppState,
         attempt: &Attempt<'_>,
     ) -> Result<DatabaseTransaction, SignInError> {
-        let now = clock::now();
+        let now = state.clock.now();
         let user = &self.user;
         let txn = state.db.begin().await?;
         let mut write = User::update_many()

@@ -112,9 +112,11 @@ impl JwtKeys {
 
     fn build(secret: Option<&[u8]>, ring: Option<Arc<KeyRing>>, settings: &Settings) -> Self {
         let shared = secret.map(|secret| {
+            // `exp` and `nbf` are checked against the injectable clock
+            // (`check_times`), not jsonwebtoken's system time.
             let mut validation = Validation::new(Algorithm::HS256);
-            validation.leeway = LEEWAY_SECONDS as u64;
-            validation.validate_nbf = true;
+            validation.validate_exp = false;
+            validation.validate_nbf = false;
             validation.set_issuer(&[&settings.issuer]);
             validation.set_audience(&[&settings.audience]);
             validation.set_required_spec_claims(&["exp", "nbf", "iat", "iss", "aud", "sub"]);
@@ -235,14 +237,13 @@ impl JwtKeys {
         if token.len() > MAX_TOKEN_LEN {
             return Err(TokenError::Invalid);
         }
+        let now = self.now();
         if let Some(shared) = &self.shared {
-            let mut validation = shared.validation.clone();
-            validation.validate_exp = enforce_expiry;
-            return decode_shared(token, &shared.decoding, &validation);
+            let claims = decode_shared(token, &shared.decoding, &shared.validation)?;
+            return check_times(&claims, now, enforce_expiry).map(|()| claims);
         }
         let ring = self.ring.as_ref().ok_or(TokenError::Invalid)?;
         let keys = ring.keys();
-        let now = ring.now();
         let cached = self
             .verified
             .lock()
@@ -266,14 +267,8 @@ impl JwtKeys {
         if keys.verifier(&verified.kid, now).is_none() {
             return Err(TokenError::UnknownKey);
         }
-        let claims = verified.claims;
-        if enforce_expiry && claims.exp < now - LEEWAY_SECONDS {
-            return Err(TokenError::Expired);
-        }
-        if claims.nbf > now + LEEWAY_SECONDS {
-            return Err(TokenError::NotYetValid);
-        }
-        Ok(claims)
+        check_times(&verified.claims, now, enforce_expiry)?;
+        Ok(verified.claims)
     }
 
     /// The signature, `typ`, `iss` and `aud` of a token signed by one of
@@ -303,6 +298,18 @@ impl JwtKeys {
     }
 }
 
+/// `exp` (unless `enforce_expiry` is false) and `nbf` against the clock,
+/// with [`LEEWAY_SECONDS`] either way (RFC 7519 §4.1.4, §4.1.5).
+fn check_times(claims: &AccessClaims, now: i64, enforce_expiry: bool) -> Result<(), TokenError> {
+    if enforce_expiry && claims.exp < now - LEEWAY_SECONDS {
+        return Err(TokenError::Expired);
+    }
+    if claims.nbf > now + LEEWAY_SECONDS {
+        return Err(TokenError::NotYetValid);
+    }
+    Ok(())
+}
+
 /// RFC 9068 §2.1: `at+jwt`, or its full media type.
 fn is_access_token_typ(typ: Option<&str>) -> bool {
     let typ = typ.unwrap_or("");
@@ -316,8 +323,6 @@ fn decode_shared(
 ) -> Result<AccessClaims, TokenError> {
     use jsonwebtoken::errors::ErrorKind;
     let data = decode::<AccessClaims>(token, key, validation).map_err(|e| match e.kind() {
-        ErrorKind::ExpiredSignature => TokenError::Expired,
-        ErrorKind::ImmatureSignature => TokenError::NotYetValid,
         ErrorKind::InvalidIssuer | ErrorKind::InvalidAudience => TokenError::WrongIssuerOrAudience,
         _ => TokenError::Invalid,
     })?;

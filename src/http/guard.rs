@@ -195,7 +195,7 @@ async fn authenticate(req: &ServiceRequest, guard: Guard) -> Result<ApiCaller, R
             return Err(Refusal::InsufficientScope(scope));
         }
     }
-    if let Err(e) = sessions::touch(&state.db, &principal.session).await {
+    if let Err(e) = sessions::touch(&state.db, &principal.session, state.clock.now()).await {
         log::warn!("could not record session use: {e}");
     }
     Ok(ApiCaller::User(principal))
@@ -244,7 +244,7 @@ async fn from_bearer(state: &AppState, token: &str, guard: Guard) -> Result<ApiC
         }
         return Ok(ApiCaller::Client(client));
     }
-    let (session, user) = sessions::find_live(&state.db, &claims.sid)
+    let (session, user) = sessions::find_live(&state.db, &claims.sid, state.clock.now())
         .await
         .map_err(|e| Refusal::Error(e.into()))?
         .filter(|(_, user)| user.id == claims.sub)
@@ -285,7 +285,7 @@ async fn from_cookie(state: &AppState, req: &ServiceRequest) -> Result<Principal
         Ok(Some(id)) => id,
         _ => return Err(Refusal::Anonymous),
     };
-    match sessions::find_live(&state.db, &session_id).await {
+    match sessions::find_live(&state.db, &session_id, state.clock.now()).await {
         Ok(Some((session, user))) => Ok(Principal {
             scopes: user.scope_set(),
             user,

@@ -189,7 +189,7 @@ pub async fn confirmation(
 ) -> Result<HttpResponse, PageError> {
     let checked = check(state, params).await?;
     let signed_in = match session.get::<String>(crate::http::guard::SESSION_ID_KEY) {
-        Ok(Some(sid)) => sessions::find_live(&state.db, &sid).await?,
+        Ok(Some(sid)) => sessions::find_live(&state.db, &sid, state.clock.now()).await?,
         _ => None,
     };
     let page = ConfirmationPage {

@@ -7,7 +7,6 @@ use serde::{Deserialize, Serialize};
 
 use super::OAuthError;
 use crate::auth::refresh;
-use crate::clock;
 use crate::domain::ScopeSet;
 use crate::entities::{client, refresh_token, session, user};
 use crate::error::AppError;
@@ -92,7 +91,7 @@ pub async fn issue_token_pair(
         token_hash: Set(refresh_hash),
         session_id: Set(session.id.clone()),
         scope: Set(refresh_scope.to_string()),
-        created_at: Set(clock::now()),
+        created_at: Set(state.clock.now()),
         expires_at: Set(session.expires_at),
         used_at: Set(None),
     }

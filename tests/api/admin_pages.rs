@@ -1,7 +1,8 @@
 //! README `/admin/…`: the admin web UI, signed in with a browser session.
 use reqwest::{Method, StatusCode};
 
-use crate::admin_support::{admin_browser, admin_token, api, browser_for};
+use crate::admin_support::{admin_browser, admin_token, api};
+use crate::helpers::Browser;
 use crate::helpers::{assert_is_redirect_to, spawn_app};
 
 mod chrome;
@@ -22,7 +23,7 @@ async fn a_signed_in_user_without_admin_gets_the_403_page() {
     let app = spawn_app().await;
     app.create_user("mo", "mo-password-1", "me users:read")
         .await;
-    let browser = browser_for(&app, "mo").await;
+    let browser = Browser::signed_in(&app, "mo", "mo-password-1").await;
 
     for path in ["/admin/users", "/admin/audit", "/admin/users/admin"] {
         let response = browser.get(path).await;

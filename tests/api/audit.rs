@@ -129,12 +129,14 @@ async fn sign_ins_failures_lockouts_and_token_reuse_are_recorded_without_passwor
 async fn the_audit_page_shows_newest_first_with_paging_and_a_user_filter() {
     let app = spawn_app().await;
     app.create_user("yan", "yan-password", "me").await;
-    for _ in 0..52 {
+    // 54 events: the admin's sign-in at /login (the oldest), 51 failed
+    // sign-ins, the admin's password grant and the sign-out.
+    let browser = admin_browser(&app).await;
+    for _ in 0..51 {
         app.password_grant("ghost", "wrong-password").await;
     }
     let token = admin_token(&app).await;
     api(&app, Method::POST, "/api/users/yan/sign-out", &token, None).await;
-    let browser = admin_browser(&app).await;
 
     let first = browser.page("/admin/audit").await;
     assert!(first.contains("54 events, newest first"), "{first}");

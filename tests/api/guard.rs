@@ -2,7 +2,9 @@
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::helpers::{forge_token as forge, jwt_claims, spawn_app, spawn_app_with, TestApp};
+use crate::helpers::{
+    forge_token as forge, jwt_claims, spawn_app, spawn_app_with, spawn_app_with_clock, TestApp,
+};
 
 const SECRET: &str = "a-test-signing-secret-of-at-least-32-bytes";
 
@@ -145,12 +147,12 @@ async fn expired_and_not_yet_valid_tokens_are_refused() {
 
 #[tokio::test]
 async fn an_access_token_expires_after_its_lifetime() {
-    let app = spawn_app_with(&[("VALET_ACCESS_TOKEN_TTL", "1")]).await;
+    let (app, clock) = spawn_app_with_clock(&[("VALET_ACCESS_TOKEN_TTL", "1")]).await;
     let pair = app.tokens_for("admin", "admin-password-1").await;
     let token = pair["access_token"].as_str().unwrap();
     assert_eq!(app.get_me(token).await.status(), StatusCode::OK);
     // 1 s lifetime + 5 s leeway.
-    tokio::time::sleep(std::time::Duration::from_millis(7100)).await;
+    clock.advance(7);
     assert_invalid_token(&app, token).await;
 }
 

@@ -1,6 +1,5 @@
 //! Helpers for the token lifecycle tests: `/revoke`, `/introspect`, and
 //! access tokens re-signed with altered claims.
-#![allow(dead_code)]
 
 use reqwest::{Response, StatusCode};
 use serde_json::Value;

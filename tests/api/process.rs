@@ -1,5 +1,4 @@
 //! Running the real `valet` binary as a separate process, as operators do.
-#![allow(dead_code)]
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};

@@ -3,7 +3,7 @@
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::helpers::{assert_oauth_error, jwt_claims, spawn_app, spawn_app_with};
+use crate::helpers::{assert_oauth_error, jwt_claims, spawn_app, spawn_app_with_clock};
 
 fn refresh_token(body: &Value) -> &str {
     body["refresh_token"].as_str().unwrap()
@@ -99,10 +99,10 @@ async fn an_unknown_refresh_token_is_invalid_grant() {
 
 #[tokio::test]
 async fn an_expired_refresh_token_is_invalid_grant() {
-    let app = spawn_app_with(&[("VALET_REFRESH_TOKEN_TTL", "1")]).await;
+    let (app, clock) = spawn_app_with_clock(&[("VALET_REFRESH_TOKEN_TTL", "1")]).await;
     app.create_user("alice", "correct-horse", "").await;
     let pair = app.tokens_for("alice", "correct-horse").await;
-    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    clock.advance(2);
     let response = app.refresh(refresh_token(&pair)).await;
     assert_oauth_error(response, StatusCode::BAD_REQUEST, "invalid_grant").await;
 }

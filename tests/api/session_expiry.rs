@@ -1,17 +1,16 @@
 //! Sessions expire with the refresh TTL (docs/security.md) and expired ones are purged.
-use std::time::Duration;
 
 use reqwest::StatusCode;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::Value;
 use valet::auth::purge::{purge_expired, Purged};
-use valet::clock;
+use valet::clock::{self, Clock};
 use valet::entities::prelude::{RefreshToken, Session};
 use valet::entities::{refresh_token, session};
 
 use crate::helpers::{
-    assert_oauth_error, spawn_app, spawn_app_with, ADMIN_PASSWORD, ADMIN_USERNAME,
+    assert_oauth_error, spawn_app, spawn_app_with_clock, ADMIN_PASSWORD, ADMIN_USERNAME,
 };
 use crate::lifecycle_helpers::claims_of;
 
@@ -21,13 +20,13 @@ fn text<'a>(tokens: &'a Value, field: &str) -> &'a str {
 
 #[tokio::test]
 async fn a_session_past_the_refresh_ttl_refuses_both_its_tokens() {
-    let app = spawn_app_with(&[("VALET_REFRESH_TOKEN_TTL", "1")]).await;
+    let (app, clock) = spawn_app_with_clock(&[("VALET_REFRESH_TOKEN_TTL", "1")]).await;
     let tokens = app.tokens_for(ADMIN_USERNAME, ADMIN_PASSWORD).await;
     let access = text(&tokens, "access_token");
     // The access token itself is good for 900 s; only the session ends.
-    assert!(claims_of(access)["exp"].as_i64().unwrap() - clock::now() > 800);
+    assert!(claims_of(access)["exp"].as_i64().unwrap() - clock.now() > 800);
 
-    tokio::time::sleep(Duration::from_millis(2100)).await;
+    clock.advance(2);
 
     let me = app.get_me(access).await;
     assert_eq!(me.status(), StatusCode::UNAUTHORIZED);

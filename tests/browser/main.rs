@@ -1,7 +1,7 @@
 //! End-to-end tests of the sign-in pages in a real headless Chromium
 //! (README), driven over WebDriver. Skipped, with one line saying so, when
 //! chromedriver or Chromium is not installed; see `chrome.rs`.
-#[path = "../api/helpers.rs"]
+#[path = "../api/helpers/app.rs"]
 mod helpers;
 
 mod admin;

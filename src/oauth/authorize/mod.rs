@@ -88,7 +88,7 @@ async fn authorize(
     let Some((browser, user)) = signed_in(session, state).await? else {
         return sign_in_first(state, &request, raw, false);
     };
-    let now = crate::clock::now();
+    let now = state.clock.now();
     // OpenID Connect Core §3.1.2.1: max_age=0 is prompt=login.
     let too_old = request
         .max_age
@@ -152,7 +152,7 @@ pub async fn post_consent(
         &user.id,
         &request.client.client_id,
         &scope,
-        crate::clock::now(),
+        state.clock.now(),
     )
     .await?;
     issue_code(&state, &request, &user, &browser, &scope).await
@@ -163,7 +163,7 @@ async fn signed_in(
     state: &AppState,
 ) -> Result<Option<(session::Model, user::Model)>, PageError> {
     match session.get::<String>(SESSION_ID_KEY) {
-        Ok(Some(sid)) => Ok(sessions::find_live(&state.db, &sid).await?),
+        Ok(Some(sid)) => Ok(sessions::find_live(&state.db, &sid, state.clock.now()).await?),
         _ => Ok(None),
     }
 }
@@ -205,7 +205,7 @@ async fn issue_code(
         &user.id,
         scope,
         browser.created_at,
-        state.jwt.now(),
+        state.clock.now(),
         state.settings.auth_code_ttl,
     )
     .await?;

@@ -23,7 +23,7 @@ pub async fn grant(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> 
     let redirect_uri = ctx.params.required("redirect_uri")?;
     let verifier = ctx.params.required("code_verifier")?;
     let state = ctx.state;
-    let now = state.jwt.now();
+    let now = state.clock.now();
 
     let Some(stored) = code::find(&state.db, presented).await? else {
         return Err(unusable());
@@ -64,6 +64,7 @@ pub async fn grant(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> 
         Some(&client.client_id),
         ctx.ip,
         ctx.refresh_ttl(),
+        now,
     )
     .await?;
     code::record_session(&txn, &stored.code_hash, &session.id).await?;

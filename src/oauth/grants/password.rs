@@ -57,6 +57,7 @@ pub async fn grant(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> 
         ctx.client_id,
         ctx.ip,
         ctx.refresh_ttl(),
+        state.clock.now(),
     )
     .await?;
     ctx.finish_sign_in(txn, user, &session, &scope, None, "password grant")

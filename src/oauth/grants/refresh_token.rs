@@ -8,7 +8,6 @@ use super::GrantContext;
 use crate::audit::{self, AuditKind, Event};
 use crate::auth::{refresh, sessions};
 use crate::clients;
-use crate::clock;
 use crate::domain::{Scope, ScopeSet};
 use crate::entities::prelude::RefreshToken;
 use crate::entities::refresh_token;
@@ -27,7 +26,7 @@ pub async fn grant(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> 
         .transpose()
         .map_err(OAuthError::invalid_scope)?;
     let state = ctx.state;
-    let now = clock::now();
+    let now = state.clock.now();
     let hash = refresh::hash(presented);
 
     let Some(stored) = RefreshToken::find_by_id(hash.as_str())
@@ -43,7 +42,8 @@ pub async fn grant(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> 
     if stored.expires_at <= now {
         return Err(unusable());
     }
-    let Some((session, user)) = sessions::find_live(&state.db, &stored.session_id).await? else {
+    let Some((session, user)) = sessions::find_live(&state.db, &stored.session_id, now).await?
+    else {
         return Err(unusable());
     };
     check_client(ctx, session.client_id.as_deref()).await?;

@@ -8,7 +8,6 @@ use serde::Serialize;
 use super::{recognise, Expiry, Presented};
 use crate::auth::sessions;
 use crate::auth::tokens::AccessClaims;
-use crate::clock;
 use crate::domain::{Scope, ScopeSet};
 use crate::entities::refresh_token;
 use crate::http::guard::anonymous_api_response;
@@ -133,7 +132,7 @@ async fn introspect_access(
     if claims.is_client_token() {
         return introspect_client_token(state, claims).await;
     }
-    let Some((_, user)) = sessions::find_live(&state.db, &claims.sid)
+    let Some((_, user)) = sessions::find_live(&state.db, &claims.sid, state.clock.now())
         .await?
         .filter(|(_, user)| user.id == claims.sub)
     else {
@@ -192,10 +191,12 @@ async fn introspect_refresh(
     state: &AppState,
     row: refresh_token::Model,
 ) -> Result<Introspection, OAuthError> {
-    if row.used_at.is_some() || row.expires_at <= clock::now() {
+    if row.used_at.is_some() || row.expires_at <= state.clock.now() {
         return Ok(Introspection::inactive());
     }
-    let Some((session, user)) = sessions::find_live(&state.db, &row.session_id).await? else {
+    let Some((session, user)) =
+        sessions::find_live(&state.db, &row.session_id, state.clock.now()).await?
+    else {
         return Ok(Introspection::inactive());
     };
     let scope = ScopeSet::from_stored(&row.scope).intersection(&user.scope_set());

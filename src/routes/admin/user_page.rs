@@ -36,7 +36,7 @@ pub async fn get_user(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
     let user = users::get_by_username(&state.db, &username).await?;
-    let sessions = users::live_sessions(&state.db, &user).await?;
+    let sessions = users::live_sessions(&state.db, &user, state.clock.now()).await?;
     let page = UserPage {
         chrome: chrome(&session)?,
         is_self: user.id == principal.user.id,

@@ -65,7 +65,7 @@ pub async fn get_sessions(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     let user = users::get_by_username(&state.db, &username).await?;
-    let live: Vec<SessionView> = users::live_sessions(&state.db, &user)
+    let live: Vec<SessionView> = users::live_sessions(&state.db, &user, state.clock.now())
         .await?
         .into_iter()
         .map(SessionView::from)

@@ -108,7 +108,7 @@ impl AccountPage {
         errors: PasswordErrors,
     ) -> Result<Self, PageError> {
         let user = &principal.user;
-        let live = sessions::list_live(&state.db, &user.id).await?;
+        let live = sessions::list_live(&state.db, &user.id, state.clock.now()).await?;
         let mut rows: Vec<SessionRow> = live
             .iter()
             .map(|s| SessionRow::new(s, &principal.session.id))

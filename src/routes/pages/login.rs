@@ -73,7 +73,10 @@ pub async fn get_login(
     // again even of a signed-in browser (OpenID Connect Core §3.1.2.1).
     let reauthenticate = query_param(req.query_string(), "prompt").as_deref() == Some("login");
     if let (false, Ok(Some(sid))) = (reauthenticate, session.get::<String>(SESSION_ID_KEY)) {
-        if sessions::find_live(&state.db, &sid).await?.is_some() {
+        if sessions::find_live(&state.db, &sid, state.clock.now())
+            .await?
+            .is_some()
+        {
             return Ok(see_other(landing(next)));
         }
     }
@@ -181,6 +184,7 @@ pub async fn post_login(
         None,
         ip.as_deref(),
         state.settings.refresh_token_ttl,
+        state.clock.now(),
     )
     .await?;
     txn.commit().await?;

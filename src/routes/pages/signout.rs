@@ -60,7 +60,7 @@ async fn sign_out(
 ) -> Result<Option<user::Model>, PageError> {
     let mut signed_out = None;
     if let Ok(Some(sid)) = session.get::<String>(SESSION_ID_KEY) {
-        let found = sessions::find_live(&state.db, &sid).await?;
+        let found = sessions::find_live(&state.db, &sid, state.clock.now()).await?;
         if sessions::revoke(&state.db, &sid).await? {
             let ip = ClientIp::of(req).text();
             let username = found.as_ref().map(|(_, user)| user.username.as_str());
@@ -96,7 +96,7 @@ pub async fn post_end_session(
 ) -> Result<HttpResponse, PageError> {
     csrf::verify(&session, Fields::parse(&body).get(csrf::FIELD))?;
     let id = path.into_inner();
-    let own = sessions::list_live(&state.db, &principal.user.id)
+    let own = sessions::list_live(&state.db, &principal.user.id, state.clock.now())
         .await?
         .into_iter()
         .any(|s| s.id == id);

@@ -40,7 +40,7 @@ async fn a_form_with_a_field_given_twice_gets_an_html_400_page() {
     let app = spawn_app().await;
     app.create_user("pat", "pat-password-1", "me").await;
     let browser = admin_browser(&app).await;
-    let token = browser.csrf_token("/admin/users/pat").await;
+    let token = browser.csrf_from("/admin/users/pat").await;
 
     let response = browser
         .post_form(

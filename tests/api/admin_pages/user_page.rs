@@ -1,7 +1,8 @@
 //! The admin user page: its forms and what each changes.
 use reqwest::{Method, StatusCode};
 
-use crate::admin_support::{admin_browser, admin_token, api, csrf_in, token_of};
+use crate::admin_support::{admin_browser, admin_token, api, token_of};
+use crate::helpers::csrf_in;
 use crate::helpers::{assert_is_redirect_to, spawn_app};
 
 #[tokio::test]

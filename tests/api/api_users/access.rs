@@ -174,7 +174,7 @@ async fn the_last_enabled_admin_cannot_be_disabled_deleted_or_lose_admin() {
         json_of(demoted, StatusCode::OK).await["scopes"],
         json!(["users:read", "users:write"])
     );
-    let web = crate::admin_support::browser_for(&app, "second").await;
+    let web = crate::helpers::Browser::signed_in(&app, "second", "second-password").await;
     let page = web.get("/admin/users/second").await;
     assert_eq!(
         page.status(),

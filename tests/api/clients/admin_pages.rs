@@ -1,10 +1,11 @@
 //! `/admin/clients…`: the registry in the admin UI, each form over HTTP.
 use reqwest::StatusCode;
 
-use crate::admin_support::{admin_browser, browser_for};
+use crate::admin_support::admin_browser;
 use crate::client_support::{
     assert_invalid_client, client_access_token, client_token, register, register_backend,
 };
+use crate::helpers::Browser;
 use crate::helpers::{assert_is_redirect_to, spawn_app};
 
 /// The value of the secret field on a page that shows one.
@@ -228,7 +229,7 @@ async fn client_forms_need_the_csrf_token_and_the_pages_need_admin() {
 
     app.create_user("mo", "mo-password-1", "me users:write")
         .await;
-    let mo = browser_for(&app, "mo").await;
+    let mo = Browser::signed_in(&app, "mo", "mo-password-1").await;
     for path in ["/admin/clients", "/admin/new-client", "/admin/clients/svc"] {
         assert_eq!(mo.get(path).await.status(), StatusCode::FORBIDDEN, "{path}");
     }

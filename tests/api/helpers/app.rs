@@ -1,6 +1,6 @@
 //! `spawn_app()` builds the real application on port 0 with a fresh
-//! database and returns a [`TestApp`] that speaks HTTP to it.
-#![allow(dead_code)]
+//! database and returns a [`TestApp`] that speaks HTTP to it. Shared by the
+//! API and browser suites (`tests/browser/main.rs` includes this file).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -20,7 +20,6 @@ pub const ADMIN_PASSWORD: &str = "admin-password-1";
 
 pub struct TestApp {
     pub address: String,
-    pub port: u16,
     pub client: Client,
     pub db: sea_orm::DatabaseConnection,
     pub settings: Settings,
@@ -77,10 +76,6 @@ impl TestDatabase {
             }
         }
     }
-
-    pub fn is_postgres(&self) -> bool {
-        matches!(self, Self::Postgres { .. })
-    }
 }
 
 impl Drop for TestDatabase {
@@ -120,16 +115,6 @@ pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
     spawn_app_in(TestDatabase::create().await, overrides).await
 }
 
-/// The app with its signing keys on a stopped clock the test moves
-/// (`app.clock.advance(seconds)`), instead of sleeping.
-pub async fn spawn_app_with_clock(overrides: &[(&str, &str)]) -> (TestApp, Arc<StoppedClock>) {
-    let clock = Arc::new(StoppedClock::at_now());
-    let database = Arc::new(TestDatabase::create().await);
-    let vars = test_vars(&database.url(), overrides);
-    let app = start(database, vars, Some(Arc::clone(&clock))).await;
-    (app, clock)
-}
-
 /// The app on a database the test made itself.
 pub async fn spawn_app_in(database: TestDatabase, overrides: &[(&str, &str)]) -> TestApp {
     let database = Arc::new(database);
@@ -138,7 +123,7 @@ pub async fn spawn_app_in(database: TestDatabase, overrides: &[(&str, &str)]) ->
 }
 
 /// The test defaults with `overrides` on top.
-fn test_vars(database_url: &str, overrides: &[(&str, &str)]) -> HashMap<String, String> {
+pub(super) fn test_vars(database_url: &str, overrides: &[(&str, &str)]) -> HashMap<String, String> {
     let mut vars: HashMap<String, String> = HashMap::from([
         ("DATABASE_URL".into(), database_url.to_owned()),
         ("VALET_ADDR".into(), "127.0.0.1:0".into()),
@@ -154,7 +139,7 @@ fn test_vars(database_url: &str, overrides: &[(&str, &str)]) -> HashMap<String, 
     vars
 }
 
-async fn start(
+pub(super) async fn start(
     database: Arc<TestDatabase>,
     vars: HashMap<String, String>,
     clock: Option<Arc<StoppedClock>>,
@@ -181,7 +166,6 @@ async fn start(
         .expect("client");
     TestApp {
         address: format!("http://127.0.0.1:{port}"),
-        port,
         client,
         db,
         settings,
@@ -309,65 +293,4 @@ impl TestApp {
             .await
             .expect("request sent")
     }
-}
-
-/// Asserts a 303 (or other redirect) to `location`.
-pub fn assert_is_redirect_to(response: &Response, location: &str) {
-    assert!(
-        response.status().is_redirection(),
-        "expected a redirect, got {}",
-        response.status()
-    );
-    assert_eq!(response.headers()["location"], location);
-}
-
-/// Asserts an RFC 6749 §5.2 error with the given status and code, and that
-/// it must not be cached.
-pub async fn assert_oauth_error(response: Response, status: StatusCode, error: &str) -> Value {
-    assert_eq!(response.status(), status);
-    assert_eq!(response.headers()["cache-control"], "no-store");
-    let body: Value = response.json().await.expect("JSON error body");
-    assert_eq!(body["error"], error, "{body}");
-    assert!(body["error_description"].is_string(), "{body}");
-    body
-}
-
-/// The claims of a JWT, decoded without checking anything.
-pub fn jwt_claims(token: &str) -> Value {
-    jwt_part(token, 1)
-}
-
-/// The header of a JWT, decoded without checking anything.
-pub fn jwt_header(token: &str) -> Value {
-    jwt_part(token, 0)
-}
-
-fn jwt_part(token: &str, index: usize) -> Value {
-    use base64::Engine;
-    let part = token.split('.').nth(index).expect("a JWT has three parts");
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(part)
-        .expect("base64url");
-    serde_json::from_slice(&bytes).expect("JSON")
-}
-
-/// A real token's claims, changed by `edit`, signed again with `secret` and
-/// header `typ`: forged tokens for the guard and lifecycle tests.
-pub fn forge_token(
-    token: &str,
-    secret: &str,
-    typ: Option<&str>,
-    edit: impl FnOnce(&mut Value),
-) -> String {
-    use jsonwebtoken::{encode, Algorithm, EncodingKey, Header};
-    let mut claims = jwt_claims(token);
-    edit(&mut claims);
-    let mut header = Header::new(Algorithm::HS256);
-    header.typ = typ.map(str::to_owned);
-    encode(
-        &header,
-        &claims,
-        &EncodingKey::from_secret(secret.as_bytes()),
-    )
-    .expect("token signs")
 }
