@@ -104,12 +104,13 @@ session_count() {
 
 # --- load and figures ------------------------------------------------------
 # wrk_run NAME CONNECTIONS SECONDS PATH [BODY]: runs wrk against $PORT,
-# output to a file.
+# output to a file; /users/me carries $TOKEN, any path $BENCH_BEARER if set.
 wrk_run() {
     local name=$1 conns=$2 secs=$3 path=$4 body=${5:-} threads=2
     ((conns < 2)) && threads=1
     local auth=()
     [[ $path == /users/me ]] && auth=(-H "Authorization: Bearer $TOKEN")
+    [[ -n ${BENCH_BEARER:-} ]] && auth=(-H "Authorization: Bearer $BENCH_BEARER")
     BENCH_BODY=$body wrk -t"$threads" -c"$conns" -d"${secs}s" --timeout 30s \
         -s "$ROOT/bench/wrk.lua" "${auth[@]}" "http://127.0.0.1:$PORT$path" \
         >"$WORK/wrk-$name.txt" 2>&1

@@ -88,7 +88,7 @@ pub async fn record(db: &impl ConnectionTrait, kind: AuditKind, event: Event<'_>
 pub async fn page(
     db: &sea_orm::DatabaseConnection,
     user: Option<&str>,
-    paging: crate::users::Paging,
+    paging: crate::domain::Paging,
 ) -> Result<(Vec<audit_event::Model>, u64), crate::error::AppError> {
     use sea_orm::{
         ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,

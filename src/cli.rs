@@ -39,6 +39,9 @@ pub enum Command {
     /// Manage the signing keys.
     #[command(subcommand)]
     Keys(keys::KeysCommand),
+    /// Delete expired sessions, their refresh tokens and expired
+    /// authorization codes now (the server does it every 10 minutes).
+    Purge,
 }
 
 #[derive(Subcommand, Debug)]
@@ -85,6 +88,26 @@ pub struct AddUser {
     pub disabled: bool,
 }
 
+/// `valet purge`: what the server's purge task does, once, in the same
+/// small batches (so a running server beside it is not held up).
+async fn purge(conn: &sea_orm::DatabaseConnection) -> Result<(), String> {
+    let purged = crate::auth::purge::purge_expired(
+        conn,
+        crate::clock::now(),
+        crate::auth::purge::PURGE_BATCH,
+    )
+    .await
+    .map_err(|e| format!("cannot purge: {e}"))?;
+    crate::auth::rate_limit::purge_old(conn)
+        .await
+        .map_err(|e| format!("cannot purge old sign-in attempts: {e}"))?;
+    println!(
+        "purged {} expired sessions, {} refresh tokens and {} authorization codes",
+        purged.sessions, purged.refresh_tokens, purged.authorization_codes
+    );
+    Ok(())
+}
+
 /// Runs a `user` or `migrate` command; the `Err` is the one line to print.
 pub async fn run_admin_command(settings: &Settings, command: Command) -> Result<(), String> {
     let conn = db::connect(settings)
@@ -103,6 +126,7 @@ pub async fn run_admin_command(settings: &Settings, command: Command) -> Result<
         Command::User(c) => c,
         Command::Keys(c) => return keys::run(&conn, settings, c).await,
         Command::Client(c) => return client::run(&conn, c).await,
+        Command::Purge => return purge(&conn).await,
     };
     match user_command {
         UserCommand::Add(add) => {

@@ -59,6 +59,10 @@ fn pool_options(settings: &Settings) -> ConnectOptions {
     // SQLite connection is a file handle in this process and cannot go stale.
     if settings.is_postgres() {
         options.test_before_acquire_if_idle_for(PG_CHECK_IF_IDLE_FOR);
+        // The whole pool is opened at start, in the background: opening a
+        // connection (a new server process) during a burst stalls the
+        // requests that wait for it by tens to hundreds of milliseconds.
+        options.min_connections(settings.db_max_connections);
     } else {
         options.test_before_acquire(false);
     }
@@ -187,6 +191,7 @@ mod tests {
     fn a_busy_postgres_connection_is_not_pinged_before_each_query() {
         let options = options_for("postgres://u@127.0.0.1/db");
         assert!(!options.get_test_before_acquire());
+        assert_eq!(options.get_min_connections(), options.get_max_connections());
         assert_eq!(
             options.get_test_before_acquire_if_idle_for(),
             Some(PG_CHECK_IF_IDLE_FOR)

@@ -8,6 +8,9 @@ use actix_web::{HttpResponse, ResponseError};
 use sea_orm::DbErr;
 use serde_json::json;
 
+/// A boxed cause, kept for the log.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     #[error("{0}")]
@@ -20,10 +23,26 @@ pub enum AppError {
     BadRequest(String),
     #[error("{0}")]
     Forbidden(String),
+    /// The database cannot be reached: 503, and the caller may retry.
     #[error("the database is unavailable")]
     Unavailable(#[source] DbErr),
-    #[error("internal error")]
-    Internal(String),
+    /// A database error that is valet's fault (a bug or a broken schema).
+    #[error("database error")]
+    Database(#[source] DbErr),
+    /// bcrypt failed: a stored hash that is not a bcrypt hash, or hashing
+    /// itself failed.
+    #[error("password hashing")]
+    Hash(#[from] bcrypt::BcryptError),
+    /// A page template that did not render.
+    #[error("rendering a page")]
+    Template(#[from] askama::Error),
+    /// Anything else valet should not have run into: what failed, and why.
+    #[error("{what}")]
+    Internal {
+        what: String,
+        #[source]
+        source: Option<BoxError>,
+    },
 }
 
 impl AppError {
@@ -31,27 +50,98 @@ impl AppError {
     pub fn field(name: &str, message: impl Into<String>) -> Self {
         Self::Validation(BTreeMap::from([(name.to_owned(), message.into())]))
     }
+
+    /// A fault of valet itself, with no underlying error to keep.
+    pub fn internal(what: impl Into<String>) -> Self {
+        Self::Internal {
+            what: what.into(),
+            source: None,
+        }
+    }
+
+    /// A fault of valet itself, caused by `source` (logged with its chain).
+    pub fn internal_from(what: impl Into<String>, source: impl Into<BoxError>) -> Self {
+        Self::Internal {
+            what: what.into(),
+            source: Some(source.into()),
+        }
+    }
+
+    /// Whether this is a 500: valet's own fault, logged as an error.
+    pub fn is_internal(&self) -> bool {
+        matches!(
+            self,
+            Self::Database(_) | Self::Hash(_) | Self::Template(_) | Self::Internal { .. }
+        )
+    }
+
+    /// Logs a 500 or 503 with its whole cause chain; nothing for a 4xx,
+    /// whose message the client sees.
+    pub fn log(&self) {
+        match self {
+            Self::Unavailable(_) => log::warn!("{}", chain(self)),
+            e if e.is_internal() => log::error!("internal error: {}", chain(self)),
+            _ => {}
+        }
+    }
+}
+
+/// `error: cause: cause…`, for a log line.
+pub fn chain(err: &dyn std::error::Error) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
 }
 
 /// Whether a database error means the database cannot be reached (503) rather
-/// than a bug (500).
+/// than a bug (500), judged by the driver's error kind: no connection to be
+/// had, a connection that broke, or the server saying it is going away
+/// (PostgreSQL class 08 and 57P01–57P03, too many connections 53300) or
+/// busy (SQLite `SQLITE_BUSY` and `SQLITE_LOCKED`).
 pub fn is_unavailable(err: &DbErr) -> bool {
-    matches!(err, DbErr::Conn(_) | DbErr::ConnectionAcquire(_)) || {
-        let text = err.to_string().to_ascii_lowercase();
-        [
-            "connection refused",
-            "pool timed out",
-            "broken pipe",
-            "connection reset",
-            "terminating connection",
-            "database is locked",
-            "the database system is",
-            "io error",
-            "error communicating",
-            "closed",
-        ]
-        .iter()
-        .any(|needle| text.contains(needle))
+    use sea_orm::RuntimeErr;
+    match err {
+        DbErr::Conn(_) | DbErr::ConnectionAcquire(_) => true,
+        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => {
+            driver_unavailable(e)
+        }
+        _ => false,
+    }
+}
+
+fn driver_unavailable(err: &sea_orm::sqlx::Error) -> bool {
+    use sea_orm::sqlx::Error;
+    match err {
+        Error::Io(_)
+        | Error::Tls(_)
+        | Error::Protocol(_)
+        | Error::PoolTimedOut
+        | Error::PoolClosed
+        | Error::WorkerCrashed => true,
+        Error::Database(db) => {
+            if let Some(pg) = db.try_downcast_ref::<sea_orm::sqlx::postgres::PgDatabaseError>() {
+                let code = pg.code();
+                code.starts_with("08") || matches!(code, "57P01" | "57P02" | "57P03" | "53300")
+            } else if db
+                .try_downcast_ref::<sea_orm::sqlx::sqlite::SqliteError>()
+                .is_some()
+            {
+                // The primary result code is the low byte of the extended one.
+                let primary = db
+                    .code()
+                    .and_then(|code| code.parse::<i32>().ok())
+                    .map(|code| code & 0xff);
+                matches!(primary, Some(5 | 6))
+            } else {
+                false
+            }
+        }
+        _ => false,
     }
 }
 
@@ -68,7 +158,7 @@ impl From<DbErr> for AppError {
         if is_unavailable(&err) {
             Self::Unavailable(err)
         } else {
-            Self::Internal(err.to_string())
+            Self::Database(err)
         }
     }
 }
@@ -82,24 +172,23 @@ impl ResponseError for AppError {
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
-            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::Database(_) | Self::Hash(_) | Self::Template(_) | Self::Internal { .. } => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
         }
     }
 
     fn error_response(&self) -> HttpResponse {
+        self.log();
         let body = match self {
             Self::NotFound(m) => json!({"error": "not_found", "error_description": m}),
             Self::Conflict(m) => json!({"error": "conflict", "error_description": m}),
             Self::Validation(fields) => json!({"error": "validation_failed", "fields": fields}),
             Self::BadRequest(m) => json!({"error": "invalid_request", "error_description": m}),
             Self::Forbidden(m) => json!({"error": "forbidden", "error_description": m}),
-            Self::Unavailable(e) => {
-                log::warn!("database unavailable: {e}");
-                json!({"error": "temporarily_unavailable",
-                       "error_description": "the database is unavailable, try again shortly"})
-            }
-            Self::Internal(detail) => {
-                log::error!("internal error: {detail}");
+            Self::Unavailable(_) => json!({"error": "temporarily_unavailable",
+                       "error_description": "the database is unavailable, try again shortly"}),
+            Self::Database(_) | Self::Hash(_) | Self::Template(_) | Self::Internal { .. } => {
                 json!({"error": "server_error", "error_description": "internal error"})
             }
         };
@@ -109,5 +198,35 @@ impl ResponseError for AppError {
             response.insert_header((header::RETRY_AFTER, "5"));
         }
         response.json(body)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use sea_orm::sqlx;
+    use sea_orm::{DbErr, RuntimeErr};
+
+    use super::is_unavailable;
+
+    fn query(err: sqlx::Error) -> DbErr {
+        DbErr::Query(RuntimeErr::SqlxError(Arc::new(err)))
+    }
+
+    #[test]
+    fn a_lost_connection_is_unavailable() {
+        assert!(is_unavailable(&query(sqlx::Error::PoolClosed)));
+        assert!(is_unavailable(&query(sqlx::Error::PoolTimedOut)));
+        let refused = std::io::Error::from(std::io::ErrorKind::ConnectionRefused);
+        assert!(is_unavailable(&query(sqlx::Error::Io(refused))));
+    }
+
+    #[test]
+    fn a_message_that_merely_mentions_closing_is_a_bug_not_an_outage() {
+        let bug = DbErr::Custom("the ledger is closed: io error in my code".into());
+        assert!(!is_unavailable(&bug));
+        let decode = query(sqlx::Error::ColumnNotFound("closed".into()));
+        assert!(!is_unavailable(&decode));
     }
 }

@@ -274,10 +274,7 @@ fn configure_limits(cfg: &mut web::ServiceConfig) {
         .app_data(web::PathConfig::default().error_handler(crate::http::errors::path_error));
 }
 
-/// The policy of every response but `/docs` (README). A page whose form
-/// leads on to a client widens `form-action` (`oauth::form_action`).
-pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'self'; \
-     form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+pub use crate::http::CONTENT_SECURITY_POLICY;
 
 /// README: headers on every response; HSTS only under an https issuer.
 fn security_headers(https: bool) -> DefaultHeaders {

@@ -20,7 +20,8 @@ pub use input::{parse_new_user, NewUserInput};
 pub mod input_fields {
     pub use super::input::{collect, optional_email, optional_full_name};
 }
-pub use search::{search, Paging, UserPage, DEFAULT_PER_PAGE, MAX_PER_PAGE};
+pub use crate::domain::{Paging, DEFAULT_PER_PAGE, MAX_PER_PAGE};
+pub use search::{search, UserPage};
 pub use update::{update, UserUpdate};
 
 use crate::auth::password::PasswordHasher;
@@ -227,7 +228,7 @@ pub async fn end_session(
 
 /// Whether any enabled user holds the `admin` scope.
 pub async fn enabled_admin_exists(db: &DatabaseConnection) -> Result<bool, AppError> {
-    Ok(update::count_enabled_admins(db).await? > 0)
+    update::any_enabled_admin(db).await
 }
 
 /// README: when no admin exists, create one from `VALET_ADMIN_USERNAME` /

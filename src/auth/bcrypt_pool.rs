@@ -60,10 +60,10 @@ pub async fn run<T: Send + 'static>(
     WAITING.fetch_add(1, Ordering::Relaxed);
     pool().jobs.send(job).map_err(|_| {
         WAITING.fetch_sub(1, Ordering::Relaxed);
-        AppError::Internal("the bcrypt threads are gone".into())
+        AppError::internal("the bcrypt threads are gone")
     })?;
     rx.await
-        .map_err(|_| AppError::Internal("a bcrypt thread failed".into()))?
+        .map_err(|_| AppError::internal("a bcrypt thread failed"))?
 }
 
 /// How many bcrypt threads run: one per core.

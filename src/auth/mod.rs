@@ -1,6 +1,6 @@
 //! Authentication services: password hashing, tokens, sessions, sign-in,
-//! lockout and rate limits. Free of HTTP types; the guard that uses them is
-//! [`crate::http::guard`].
+//! lockout and rate limits. Free of HTTP types; the guard that uses them
+//! lives in `src/http/guard.rs` (docs/architecture.md).
 pub mod bcrypt_pool;
 pub mod password;
 pub mod purge;

@@ -29,10 +29,7 @@ impl PasswordHasher {
     pub async fn hash(&self, password: &Password) -> Result<String, AppError> {
         let plain = password.expose().to_owned();
         let cost = self.cost;
-        bcrypt_pool::run(move || {
-            bcrypt::hash(plain, cost).map_err(|e| AppError::Internal(e.to_string()))
-        })
-        .await
+        bcrypt_pool::run(move || bcrypt::hash(plain, cost).map_err(AppError::from)).await
     }
 
     /// Checks `password` against `hash`, or against the dummy hash when there
@@ -44,7 +41,7 @@ impl PasswordHasher {
         };
         let plain = password.to_owned();
         let matches =
-            bcrypt_pool::run(move || Ok(bcrypt::verify(plain, &hash).unwrap_or(false))).await?;
+            bcrypt_pool::run(move || bcrypt::verify(plain, &hash).map_err(AppError::from)).await?;
         Ok(real && matches)
     }
 
@@ -61,12 +58,7 @@ impl PasswordHasher {
         }
         let plain = password.to_owned();
         let cost = self.cost;
-        bcrypt_pool::run(move || {
-            bcrypt::hash(plain, cost)
-                .map(Some)
-                .map_err(|e| AppError::Internal(e.to_string()))
-        })
-        .await
+        bcrypt_pool::run(move || bcrypt::hash(plain, cost).map(Some).map_err(AppError::from)).await
     }
 
     /// Computes the dummy hash ahead of the first sign-in (called at start-up
@@ -81,13 +73,23 @@ impl PasswordHasher {
                 let mut random = [0u8; 24];
                 rand::fill(&mut random);
                 let cost = self.cost;
-                bcrypt_pool::run(move || {
-                    bcrypt::hash(random, cost).map_err(|e| AppError::Internal(e.to_string()))
-                })
-                .await
+                bcrypt_pool::run(move || bcrypt::hash(random, cost).map_err(AppError::from)).await
             })
             .await
     }
+}
+
+/// Whether a sign-in failed because the stored hash of `username` is not one
+/// bcrypt can read ([`AppError::Hash`] from [`PasswordHasher::verify`]).
+/// Such a sign-in is refused like a wrong password, never let in and never a
+/// 500; the fault is logged as an error naming the user, for an operator to
+/// set a new password (`valet user set-password`).
+pub fn unreadable_hash(username: &str, error: &AppError) -> bool {
+    let AppError::Hash(cause) = error else {
+        return false;
+    };
+    log::error!("sign-in of {username:?} refused: the stored password hash is unreadable: {cause}");
+    true
 }
 
 /// The cost of a modular-crypt bcrypt hash (`$2b$12$…`).

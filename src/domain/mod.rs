@@ -2,12 +2,14 @@
 //! it is known to be well formed.
 mod email;
 mod full_name;
+mod paging;
 mod password;
 mod scope;
 mod username;
 
 pub use email::Email;
 pub use full_name::FullName;
+pub use paging::{Paging, DEFAULT_PER_PAGE, MAX_PER_PAGE};
 pub use password::Password;
 pub use scope::{Scope, ScopeSet, IDENTITY_SCOPES};
 pub use username::Username;

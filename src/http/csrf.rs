@@ -27,7 +27,7 @@ pub fn rotate(session: &Session) -> Result<String, AppError> {
     let fresh = URL_SAFE_NO_PAD.encode(bytes);
     session
         .insert(SESSION_KEY, &fresh)
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+        .map_err(|e| AppError::internal_from("storing the CSRF token in the session cookie", e))?;
     Ok(fresh)
 }
 

@@ -2,7 +2,18 @@
 //! nothing internal.
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpRequest, HttpResponse};
+use serde::Deserialize;
 use serde_json::json;
+use utoipa::ToSchema;
+
+/// The RFC 6750 §3 error of the shared guard, beside its `WWW-Authenticate`.
+#[derive(Deserialize, ToSchema)]
+#[schema(example = json!({"error": "invalid_token", "error_description": "the token has expired"}))]
+pub struct BearerErrorBody {
+    /// `invalid_token`, `insufficient_scope`, or absent without credentials.
+    pub error: Option<String>,
+    pub error_description: Option<String>,
+}
 
 /// Whether the client asked for HTML (a browser) rather than JSON.
 pub fn wants_html(req: &HttpRequest) -> bool {

@@ -174,7 +174,7 @@ where
 async fn authenticate(req: &ServiceRequest, guard: Guard) -> Result<ApiCaller, Refusal> {
     let state = req
         .app_data::<web::Data<AppState>>()
-        .ok_or_else(|| Refusal::Error(AppError::Internal("no state".into())))?
+        .ok_or_else(|| Refusal::Error(AppError::internal("no state")))?
         .clone();
     let principal = match bearer_token(req)? {
         Some(token) => match from_bearer(&state, token, guard).await? {

@@ -42,7 +42,7 @@ pub fn error_page(status: StatusCode, title: &str, message: &str) -> HttpRespons
 pub fn render(status: StatusCode, page: &impl Template) -> Result<HttpResponse, PageError> {
     let body = page
         .render()
-        .map_err(|e| PageError(AppError::Internal(format!("template: {e}"))))?;
+        .map_err(|e| PageError(AppError::Template(e)))?;
     Ok(html(status, body))
 }
 
@@ -142,8 +142,8 @@ pub fn page_for(err: &AppError) -> HttpResponse {
             "Something is wrong with this request",
             &join_fields(fields),
         ),
-        AppError::Unavailable(e) => {
-            log::warn!("database unavailable: {e}");
+        AppError::Unavailable(_) => {
+            err.log();
             let mut response = error_page(
                 status,
                 "Temporarily unavailable",
@@ -154,8 +154,11 @@ pub fn page_for(err: &AppError) -> HttpResponse {
                 .insert(header::RETRY_AFTER, header::HeaderValue::from_static("5"));
             response
         }
-        AppError::Internal(detail) => {
-            log::error!("internal error: {detail}");
+        AppError::Database(_)
+        | AppError::Hash(_)
+        | AppError::Template(_)
+        | AppError::Internal { .. } => {
+            err.log();
             error_page(
                 status,
                 "Something went wrong",

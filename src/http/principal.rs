@@ -33,12 +33,7 @@ impl FromRequest for Principal {
     /// Only routes behind the guard can take a `Principal`; elsewhere this is
     /// a wiring mistake, reported as an internal error.
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(
-            req.extensions()
-                .get::<Principal>()
-                .cloned()
-                .ok_or_else(|| AppError::Internal("route is not behind the guard".into())),
-        )
+        ready(from_guard::<Principal>(req))
     }
 }
 
@@ -81,23 +76,14 @@ impl FromRequest for ApiCaller {
     type Future = Ready<Result<Self, AppError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(
-            req.extensions()
-                .get::<ApiCaller>()
-                .cloned()
-                .ok_or_else(|| AppError::Internal("route is not behind the guard".into())),
-        )
+        ready(from_guard::<ApiCaller>(req))
     }
 }
 
 /// The caller of a guarded route as the actor of an admin action, for the
 /// audit log: who (user or client), from which address, holding which scopes.
 pub fn actor(req: &HttpRequest) -> Result<Actor, AppError> {
-    let caller = req
-        .extensions()
-        .get::<ApiCaller>()
-        .cloned()
-        .ok_or_else(|| AppError::Internal("route is not behind the guard".into()))?;
+    let caller = from_guard::<ApiCaller>(req)?;
     Ok(caller.actor(super::client_ip::ClientIp::of(req).0))
 }
 
@@ -108,4 +94,13 @@ impl FromRequest for Actor {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         ready(actor(req))
     }
+}
+
+/// What the guard put in the request. Only routes behind the guard can take
+/// it; elsewhere this is a wiring mistake, reported as an internal error.
+fn from_guard<T: Clone + 'static>(req: &HttpRequest) -> Result<T, AppError> {
+    req.extensions()
+        .get::<T>()
+        .cloned()
+        .ok_or_else(|| AppError::internal("route is not behind the guard"))
 }

@@ -6,8 +6,6 @@
 use actix_web::http::header::{HeaderValue, CONTENT_SECURITY_POLICY};
 use actix_web::HttpResponse;
 
-use crate::startup;
-
 /// Sets the page's policy to the shared one with `form-action` widened to
 /// the origin of `uri` (a registered redirect URI); unchanged when `uri`
 /// has no origin that can be written as a CSP source.
@@ -15,7 +13,7 @@ pub fn allow_redirect_to(response: &mut HttpResponse, uri: &str) {
     let Some(source) = source_of(uri) else {
         return;
     };
-    let policy = startup::CONTENT_SECURITY_POLICY.replace(
+    let policy = crate::http::CONTENT_SECURITY_POLICY.replace(
         "form-action 'self'",
         &format!("form-action 'self' {source}"),
     );

@@ -104,7 +104,7 @@ pub fn issue(
     access_token: &str,
     input: &IdTokenInput<'_>,
 ) -> Result<String, OAuthError> {
-    let internal = |why: &str| OAuthError::from(AppError::Internal(format!("ID token: {why}")));
+    let internal = |why: &str| OAuthError::from(AppError::internal(format!("ID token: {why}")));
     let ring = state
         .jwt
         .ring()

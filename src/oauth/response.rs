@@ -85,7 +85,7 @@ pub async fn issue_token_pair(
             session.client_id.as_deref(),
             access_ttl,
         )
-        .map_err(|e| OAuthError::from(AppError::Internal(e)))?;
+        .map_err(|e| OAuthError::from(AppError::internal_from("signing a token", e)))?;
     let (refresh_value, refresh_hash) = refresh::generate();
     refresh_token::ActiveModel {
         token_hash: Set(refresh_hash),
@@ -126,7 +126,7 @@ pub fn issue_client_token(
             Some(&client.client_id),
             ttl,
         )
-        .map_err(|e| OAuthError::from(AppError::Internal(e)))?;
+        .map_err(|e| OAuthError::from(AppError::internal_from("signing a token", e)))?;
     Ok(TokenResponse {
         access_token,
         token_type: TokenType::Bearer,

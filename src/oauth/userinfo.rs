@@ -36,9 +36,9 @@ pub struct OidcUserInfoResponse {
         (status = 200, description = "`sub`, and `preferred_username`, `name` with `profile`, `email` with `email`",
          body = OidcUserInfoResponse),
         (status = 401, description = "No token, or an invalid one (RFC 6750 §3)",
-         body = crate::routes::api_docs::BearerErrorBody),
+         body = crate::http::errors::BearerErrorBody),
         (status = 403, description = "The token lacks scope `openid`",
-         body = crate::routes::api_docs::BearerErrorBody),
+         body = crate::http::errors::BearerErrorBody),
     ),
     security(("bearer" = []))
 )]
@@ -62,11 +62,11 @@ pub struct UserInfoForm {
     responses(
         (status = 200, description = "As GET", body = OidcUserInfoResponse),
         (status = 400, description = "The token both in `Authorization` and in the body",
-         body = crate::routes::api_docs::BearerErrorBody),
+         body = crate::http::errors::BearerErrorBody),
         (status = 401, description = "No token, or an invalid one (RFC 6750 §3)",
-         body = crate::routes::api_docs::BearerErrorBody),
+         body = crate::http::errors::BearerErrorBody),
         (status = 403, description = "The token lacks scope `openid`",
-         body = crate::routes::api_docs::BearerErrorBody),
+         body = crate::http::errors::BearerErrorBody),
     ),
     security(("bearer" = []))
 )]

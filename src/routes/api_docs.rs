@@ -31,15 +31,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/docs/{file:.*}", web::get().to(get_docs_file));
 }
 
-/// The RFC 6750 §3 error of the shared guard, beside its `WWW-Authenticate`.
-#[derive(Deserialize, ToSchema)]
-#[schema(example = json!({"error": "invalid_token", "error_description": "the token has expired"}))]
-pub struct BearerErrorBody {
-    /// `invalid_token`, `insufficient_scope`, or absent without credentials.
-    pub error: Option<String>,
-    pub error_description: Option<String>,
-}
-
 /// The JSON error of the API routes: `not_found`, `conflict`,
 /// `invalid_request`, `forbidden`, `validation_failed` (with `fields`),
 /// `temporarily_unavailable`.
@@ -143,7 +134,7 @@ pub fn document() -> &'static utoipa::openapi::OpenApi {
 pub async fn get_openapi() -> Result<HttpResponse, AppError> {
     let body = document()
         .to_json()
-        .map_err(|e| AppError::Internal(format!("cannot write the OpenAPI document: {e}")))?;
+        .map_err(|e| AppError::internal_from("writing the OpenAPI document", e))?;
     Ok(HttpResponse::Ok()
         .content_type("application/json")
         .body(body))
@@ -182,7 +173,7 @@ pub async fn get_docs_file(
     file: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let served = utoipa_swagger_ui::serve(&file, swagger_config())
-        .map_err(|e| AppError::Internal(format!("cannot serve Swagger UI: {e}")))?;
+        .map_err(|e| AppError::internal_from("serving Swagger UI", e.to_string()))?;
     let Some(found) = served else {
         return Ok(crate::http::errors::not_found(req).await);
     };

@@ -35,7 +35,7 @@ impl From<&user::Model> for UserView {
     responses(
         (status = 200, description = "The user behind the token", body = UserView),
         (status = 401, description = "No valid Bearer token (RFC 6750 §3.1)",
-         body = crate::routes::api_docs::BearerErrorBody),
+         body = crate::http::errors::BearerErrorBody),
     ),
     security(("bearer" = []), ("oauth2" = []))
 )]

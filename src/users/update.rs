@@ -60,7 +60,7 @@ pub(super) async fn apply(
 ) -> Result<user::Model, AppError> {
     let hash = match (&changes.password, hasher) {
         (Some(password), Some(hasher)) => Some(hasher.hash(password).await?),
-        (Some(_), None) => return Err(AppError::Internal("a password without a hasher".into())),
+        (Some(_), None) => return Err(AppError::internal("a password without a hasher")),
         (None, _) => None,
     };
     let may_demote = changes.disabled == Some(true)
@@ -153,6 +153,25 @@ pub(super) async fn count_enabled_admins(db: &impl ConnectionTrait) -> Result<us
         .iter()
         .filter(|u| u.scope_set().contains(ADMIN_SCOPE))
         .count())
+}
+
+/// Whether any enabled user holds `admin`: one query whose rows are read
+/// as they come and dropped at the first real admin (usually the first
+/// row: the first admin is the first user made), so a start on a large
+/// directory does not read every user whose scopes merely mention it.
+pub(super) async fn any_enabled_admin(db: &DatabaseConnection) -> Result<bool, AppError> {
+    use futures_util::TryStreamExt;
+    let mut candidates = User::find()
+        .filter(user::Column::Scopes.contains(ADMIN_SCOPE))
+        .filter(user::Column::Disabled.eq(false))
+        .stream(db)
+        .await?;
+    while let Some(candidate) = candidates.try_next().await? {
+        if candidate.scope_set().contains(ADMIN_SCOPE) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// Reads a user's row so that it stays as read until the transaction ends,

@@ -203,3 +203,53 @@ fn migrate_applies_the_schema_and_exits() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(dir.path().join("cli.db").exists());
 }
+
+#[tokio::test]
+async fn purge_deletes_expired_sessions_now_and_keeps_live_ones() {
+    use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+    use valet::entities::{session, user};
+
+    let dir = tempfile::tempdir().unwrap();
+    assert!(add_user(dir.path(), "alice", "alice-password-1", &[])
+        .status
+        .success());
+    let url = format!("sqlite://{}/cli.db", dir.path().display());
+    let db = sea_orm::Database::connect(&url).await.unwrap();
+    let alice = user::Entity::find()
+        .filter(user::Column::Username.eq("alice"))
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    let now = valet::clock::now();
+    for (id, expires_at) in [("expired", now - 10), ("live", now + 1000)] {
+        session::ActiveModel {
+            id: Set(id.into()),
+            user_id: Set(alice.id.clone()),
+            client_id: Set(None),
+            kind: Set("password".into()),
+            ip: Set(None),
+            created_at: Set(now - 100),
+            last_used_at: Set(now - 100),
+            expires_at: Set(expires_at),
+            revoked_at: Set(None),
+        }
+        .insert(&db)
+        .await
+        .unwrap();
+    }
+    let output = valet(dir.path(), &["purge"], "", &[]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(
+        stdout(&output),
+        "purged 1 expired sessions, 0 refresh tokens and 0 authorization codes\n"
+    );
+    let left: Vec<String> = session::Entity::find()
+        .all(&db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|s| s.id)
+        .collect();
+    assert_eq!(left, ["live"]);
+}

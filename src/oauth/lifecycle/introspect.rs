@@ -68,9 +68,9 @@ impl Introspection {
          body = Introspection),
         (status = 400, description = "`invalid_request`", body = crate::oauth::openapi::OAuthErrorBody),
         (status = 401, description = "No valid Bearer token (RFC 6750 §3.1)",
-         body = crate::routes::api_docs::BearerErrorBody),
+         body = crate::http::errors::BearerErrorBody),
         (status = 403, description = "`insufficient_scope`",
-         body = crate::routes::api_docs::BearerErrorBody),
+         body = crate::http::errors::BearerErrorBody),
     ),
     security(("bearer" = []), ("oauth2" = ["introspect"]))
 )]

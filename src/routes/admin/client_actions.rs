@@ -3,43 +3,33 @@
 //! confirmation page.
 use actix_session::Session;
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use askama::Template;
-use serde::Deserialize;
 
 use super::clients::{client_path, ClientRow, SecretPage};
 use super::view::Chrome;
-use super::{check_csrf, chrome, render, see_other, PageError};
+use super::{chrome, render, see_other, Button, PageError};
 use crate::clients;
 use crate::error::AppError;
 use crate::http::flash::{self, Flash};
 use crate::state::AppState;
-use crate::users::admin::Actor;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/clients/{client_id}/secret", web::post().to(post_secret))
-        .route("/clients/{client_id}/disable", web::post().to(post_disable))
-        .route("/clients/{client_id}/enable", web::post().to(post_enable))
+        .route(
+            "/clients/{client_id}/{switch:(?:disable|enable)}",
+            web::post().to(post_disable_or_enable),
+        )
         .route("/clients/{client_id}/delete", web::get().to(get_delete))
         .route("/clients/{client_id}/delete", web::post().to(post_delete));
 }
 
-/// A form with nothing but the CSRF token.
-#[derive(Deserialize)]
-pub struct ButtonForm {
-    csrf_token: Option<String>,
-}
-
 /// A new secret, shown on this answer only; the old one stops at once.
 pub async fn post_secret(
-    _req: HttpRequest,
-    actor: Actor,
-    session: Session,
+    button: Button,
     client_id: web::Path<String>,
-    form: web::Form<ButtonForm>,
-    state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    check_csrf(&session, &form.csrf_token)?;
+    let (actor, session, state) = button.into_parts();
     let client = clients::get(&state.db, &client_id).await?;
     match clients::rotate_secret(&state.db, &actor, &client).await {
         Ok(secret) => {
@@ -53,15 +43,15 @@ pub async fn post_secret(
     }
 }
 
-async fn set_disabled(
-    _req: HttpRequest,
-    actor: Actor,
-    session: Session,
-    client_id: &str,
-    state: web::Data<AppState>,
-    disabled: bool,
+/// `POST …/disable` or `…/enable`.
+pub async fn post_disable_or_enable(
+    button: Button,
+    path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, PageError> {
-    let client = clients::get(&state.db, client_id).await?;
+    let (actor, session, state) = button.into_parts();
+    let (client_id, switch) = path.into_inner();
+    let disabled = switch == "disable";
+    let client = clients::get(&state.db, &client_id).await?;
     clients::set_disabled(&state.db, &actor, &client, disabled).await?;
     let message = if disabled {
         format!("Disabled {client_id}; its sessions and tokens have ended.")
@@ -69,31 +59,7 @@ async fn set_disabled(
         format!("Enabled {client_id}. Tokens from before the disable stay dead.")
     };
     flash::set(&session, Flash::success(message));
-    Ok(see_other(&client_path(client_id)))
-}
-
-pub async fn post_disable(
-    req: HttpRequest,
-    actor: Actor,
-    session: Session,
-    client_id: web::Path<String>,
-    form: web::Form<ButtonForm>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, PageError> {
-    check_csrf(&session, &form.csrf_token)?;
-    set_disabled(req, actor, session, &client_id, state, true).await
-}
-
-pub async fn post_enable(
-    req: HttpRequest,
-    actor: Actor,
-    session: Session,
-    client_id: web::Path<String>,
-    form: web::Form<ButtonForm>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, PageError> {
-    check_csrf(&session, &form.csrf_token)?;
-    set_disabled(req, actor, session, &client_id, state, false).await
+    Ok(see_other(&client_path(&client_id)))
 }
 
 #[derive(Template)]
@@ -118,14 +84,10 @@ pub async fn get_delete(
 }
 
 pub async fn post_delete(
-    _req: HttpRequest,
-    actor: Actor,
-    session: Session,
+    button: Button,
     client_id: web::Path<String>,
-    form: web::Form<ButtonForm>,
-    state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    check_csrf(&session, &form.csrf_token)?;
+    let (actor, session, state) = button.into_parts();
     let client = clients::get(&state.db, &client_id).await?;
     clients::delete(&state.db, &actor, &client).await?;
     let message = format!(

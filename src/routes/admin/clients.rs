@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use actix_session::Session;
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
@@ -240,7 +240,6 @@ pub async fn get_new_client(session: Session) -> Result<HttpResponse, PageError>
 /// one answers 201 with its secret shown once. Bad input shows the form
 /// again (422, or 409 for a taken id) with a message beside each field.
 pub async fn post_new_client(
-    _req: HttpRequest,
     actor: Actor,
     session: Session,
     form: web::Form<ClientForm>,
@@ -311,7 +310,6 @@ pub async fn get_client(
 /// Saves the settings; bad input shows the page again (422) with the
 /// messages beside the fields and the values as typed.
 pub async fn post_client(
-    _req: HttpRequest,
     actor: Actor,
     session: Session,
     client_id: web::Path<String>,

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use actix_session::Session;
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
@@ -62,7 +62,6 @@ pub async fn get_new_user(session: Session) -> Result<HttpResponse, PageError> {
 /// Creates the user and redirects to their page; bad input shows the form
 /// again (422, or 409 for a taken name) with a message beside each field.
 pub async fn post_new_user(
-    _req: HttpRequest,
     actor: Actor,
     session: Session,
     form: web::Form<NewUserForm>,

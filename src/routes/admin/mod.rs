@@ -42,6 +42,58 @@ async fn get_admin_home() -> HttpResponse {
     see_other("/admin/users")
 }
 
+/// A form with nothing but the CSRF token.
+#[derive(serde::Deserialize)]
+struct ButtonForm {
+    csrf_token: Option<String>,
+}
+
+/// An admin page's button (a form with only the CSRF token), its token
+/// checked before anything changes: who acts, the session for the flash
+/// message, and the state.
+pub struct Button {
+    pub actor: crate::users::admin::Actor,
+    pub session: Session,
+    pub state: web::Data<crate::state::AppState>,
+}
+
+impl Button {
+    pub fn into_parts(
+        self,
+    ) -> (
+        crate::users::admin::Actor,
+        Session,
+        web::Data<crate::state::AppState>,
+    ) {
+        (self.actor, self.session, self.state)
+    }
+}
+
+impl actix_web::FromRequest for Button {
+    type Error = actix_web::Error;
+    type Future = futures_util::future::LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(
+        req: &actix_web::HttpRequest,
+        payload: &mut actix_web::dev::Payload,
+    ) -> Self::Future {
+        let req = req.clone();
+        let form = web::Form::<ButtonForm>::from_request(&req, payload);
+        Box::pin(async move {
+            let actor = crate::http::principal::actor(&req).map_err(PageError::from)?;
+            let session = <Session as actix_web::FromRequest>::extract(&req).await?;
+            let form = form.await?;
+            check_csrf(&session, &form.csrf_token)?;
+            let state = web::Data::<crate::state::AppState>::extract(&req).await?;
+            Ok(Self {
+                actor,
+                session,
+                state,
+            })
+        })
+    }
+}
+
 /// Checks the form's CSRF token against the session's (403 otherwise).
 fn check_csrf(session: &Session, submitted: &Option<String>) -> Result<(), PageError> {
     Ok(csrf::verify(session, submitted.as_deref())?)

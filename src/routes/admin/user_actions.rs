@@ -4,13 +4,13 @@
 //! confirmation page.
 use actix_session::Session;
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
 use super::user_page::answer;
 use super::view::{Chrome, UserRow};
-use super::{check_csrf, chrome, render, see_other, PageError};
+use super::{check_csrf, chrome, render, see_other, Button, PageError};
 use crate::domain::Password;
 use crate::error::AppError;
 use crate::http::flash::{self, Flash};
@@ -19,33 +19,26 @@ use crate::users::admin::Actor;
 use crate::users::{self, UserUpdate};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/users/{username}/disable", web::post().to(post_disable))
-        .route("/users/{username}/enable", web::post().to(post_enable))
-        .route("/users/{username}/password", web::post().to(post_password))
-        .route("/users/{username}/unlock", web::post().to(post_unlock))
-        .route("/users/{username}/sign-out", web::post().to(post_sign_out))
-        .route(
-            "/users/{username}/sessions/{session_id}/end",
-            web::post().to(post_end_session),
-        )
-        .route("/users/{username}/delete", web::get().to(get_delete))
-        .route("/users/{username}/delete", web::post().to(post_delete));
+    cfg.route(
+        "/users/{username}/{switch:(?:disable|enable)}",
+        web::post().to(post_disable_or_enable),
+    )
+    .route("/users/{username}/password", web::post().to(post_password))
+    .route("/users/{username}/unlock", web::post().to(post_unlock))
+    .route("/users/{username}/sign-out", web::post().to(post_sign_out))
+    .route(
+        "/users/{username}/sessions/{session_id}/end",
+        web::post().to(post_end_session),
+    )
+    .route("/users/{username}/delete", web::get().to(get_delete))
+    .route("/users/{username}/delete", web::post().to(post_delete));
 }
 
-/// A form with nothing but the CSRF token.
-#[derive(Deserialize)]
-pub struct ButtonForm {
-    csrf_token: Option<String>,
-}
-
-/// What every action needs: the acting admin, the session, the state.
-struct Ctx {
-    actor: Actor,
-    session: Session,
-    state: web::Data<AppState>,
-}
-
-async fn set_disabled(ctx: Ctx, username: &str, disabled: bool) -> Result<HttpResponse, PageError> {
+async fn set_disabled(
+    ctx: Button,
+    username: &str,
+    disabled: bool,
+) -> Result<HttpResponse, PageError> {
     let user = users::get_by_username(&ctx.state.db, username).await?;
     let changes = UserUpdate {
         disabled: Some(disabled),
@@ -64,36 +57,13 @@ async fn set_disabled(ctx: Ctx, username: &str, disabled: bool) -> Result<HttpRe
     answer(&ctx.session, username, result)
 }
 
-pub async fn post_disable(
-    actor: Actor,
-    session: Session,
-    username: web::Path<String>,
-    form: web::Form<ButtonForm>,
-    state: web::Data<AppState>,
+/// `POST …/disable` or `…/enable`.
+pub async fn post_disable_or_enable(
+    button: Button,
+    path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, PageError> {
-    check_csrf(&session, &form.csrf_token)?;
-    let ctx = Ctx {
-        actor,
-        session,
-        state,
-    };
-    set_disabled(ctx, &username, true).await
-}
-
-pub async fn post_enable(
-    actor: Actor,
-    session: Session,
-    username: web::Path<String>,
-    form: web::Form<ButtonForm>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, PageError> {
-    check_csrf(&session, &form.csrf_token)?;
-    let ctx = Ctx {
-        actor,
-        session,
-        state,
-    };
-    set_disabled(ctx, &username, false).await
+    let (username, switch) = path.into_inner();
+    set_disabled(button, &username, switch == "disable").await
 }
 
 #[derive(Deserialize)]
@@ -108,7 +78,6 @@ pub struct PasswordForm {
 /// Sets a new password (the policy applies) and ends every session of the
 /// user (README).
 pub async fn post_password(
-    _req: HttpRequest,
     actor: Actor,
     session: Session,
     username: web::Path<String>,
@@ -142,14 +111,10 @@ pub async fn post_password(
 }
 
 pub async fn post_unlock(
-    _req: HttpRequest,
-    actor: Actor,
-    session: Session,
+    button: Button,
     username: web::Path<String>,
-    form: web::Form<ButtonForm>,
-    state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    check_csrf(&session, &form.csrf_token)?;
+    let (actor, session, state) = button.into_parts();
     let user = users::get_by_username(&state.db, &username).await?;
     let result = users::admin::unlock_user(&state.db, &actor, &user)
         .await
@@ -158,14 +123,10 @@ pub async fn post_unlock(
 }
 
 pub async fn post_sign_out(
-    _req: HttpRequest,
-    actor: Actor,
-    session: Session,
+    button: Button,
     username: web::Path<String>,
-    form: web::Form<ButtonForm>,
-    state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    check_csrf(&session, &form.csrf_token)?;
+    let (actor, session, state) = button.into_parts();
     let user = users::get_by_username(&state.db, &username).await?;
     let result = users::admin::sign_out_everywhere(&state.db, &actor, &user)
         .await
@@ -174,14 +135,10 @@ pub async fn post_sign_out(
 }
 
 pub async fn post_end_session(
-    _req: HttpRequest,
-    actor: Actor,
-    session: Session,
+    button: Button,
     path: web::Path<(String, String)>,
-    form: web::Form<ButtonForm>,
-    state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    check_csrf(&session, &form.csrf_token)?;
+    let (actor, session, state) = button.into_parts();
     let (username, session_id) = path.into_inner();
     let user = users::get_by_username(&state.db, &username).await?;
     let result = users::admin::end_session(&state.db, &actor, &user, &session_id)
@@ -212,14 +169,10 @@ pub async fn get_delete(
 }
 
 pub async fn post_delete(
-    _req: HttpRequest,
-    actor: Actor,
-    session: Session,
+    button: Button,
     username: web::Path<String>,
-    form: web::Form<ButtonForm>,
-    state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    check_csrf(&session, &form.csrf_token)?;
+    let (actor, session, state) = button.into_parts();
     let user = users::get_by_username(&state.db, &username).await?;
     match users::admin::delete_user(&state.db, &actor, &user).await {
         Ok(()) => {

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use actix_session::Session;
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
@@ -59,7 +59,6 @@ pub struct ProfileForm {
 
 /// Saves email, full name and scopes; a blank email or name clears it.
 pub async fn post_profile(
-    _req: HttpRequest,
     actor: Actor,
     username: web::Path<String>,
     session: Session,

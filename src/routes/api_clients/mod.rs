@@ -166,8 +166,8 @@ pub struct ClientsApi;
     get, path = "/api/clients", tag = "clients", summary = "Every client (scope `admin`)",
     responses(
         (status = 200, description = "The clients", body = ClientList),
-        (status = 401, description = "No valid token", body = crate::routes::api_docs::BearerErrorBody),
-        (status = 403, description = "`insufficient_scope`: needs `admin`", body = crate::routes::api_docs::BearerErrorBody),
+        (status = 401, description = "No valid token", body = crate::http::errors::BearerErrorBody),
+        (status = 403, description = "`insufficient_scope`: needs `admin`", body = crate::http::errors::BearerErrorBody),
     ),
     security(("bearer" = []), ("oauth2" = ["admin"]))
 )]
@@ -189,8 +189,8 @@ pub async fn get_clients(state: web::Data<AppState>) -> Result<HttpResponse, App
          body = ClientView),
         (status = 400, description = "Unreadable JSON or an unknown field", body = crate::routes::api_docs::ApiErrorBody),
         (status = 415, description = "Not application/json", body = crate::routes::api_docs::ApiErrorBody),
-        (status = 401, description = "No valid token", body = crate::routes::api_docs::BearerErrorBody),
-        (status = 403, description = "`insufficient_scope`: needs `admin`", body = crate::routes::api_docs::BearerErrorBody),
+        (status = 401, description = "No valid token", body = crate::http::errors::BearerErrorBody),
+        (status = 403, description = "`insufficient_scope`: needs `admin`", body = crate::http::errors::BearerErrorBody),
         (status = 409, description = "The client_id is taken", body = crate::routes::api_docs::ApiErrorBody),
         (status = 422, description = "`validation_failed`", body = crate::routes::api_docs::ApiErrorBody),
     ),
@@ -219,8 +219,8 @@ pub async fn post_client(
     params(("client_id" = String, Path)),
     responses(
         (status = 200, description = "The client, never its secret", body = ClientView),
-        (status = 401, description = "No valid token", body = crate::routes::api_docs::BearerErrorBody),
-        (status = 403, description = "`insufficient_scope`: needs `admin`", body = crate::routes::api_docs::BearerErrorBody),
+        (status = 401, description = "No valid token", body = crate::http::errors::BearerErrorBody),
+        (status = 403, description = "`insufficient_scope`: needs `admin`", body = crate::http::errors::BearerErrorBody),
         (status = 404, description = "No such client", body = crate::routes::api_docs::ApiErrorBody),
     ),
     security(("bearer" = []), ("oauth2" = ["admin"]))
@@ -241,8 +241,8 @@ pub async fn get_client(
     request_body = ClientBody,
     responses(
         (status = 200, description = "The changed client", body = ClientView),
-        (status = 401, description = "No valid token", body = crate::routes::api_docs::BearerErrorBody),
-        (status = 403, description = "`insufficient_scope`: needs `admin`", body = crate::routes::api_docs::BearerErrorBody),
+        (status = 401, description = "No valid token", body = crate::http::errors::BearerErrorBody),
+        (status = 403, description = "`insufficient_scope`: needs `admin`", body = crate::http::errors::BearerErrorBody),
         (status = 404, description = "No such client", body = crate::routes::api_docs::ApiErrorBody),
         (status = 422, description = "`validation_failed`", body = crate::routes::api_docs::ApiErrorBody),
         (status = 400, description = "Unreadable JSON or an unknown field", body = crate::routes::api_docs::ApiErrorBody),
@@ -270,8 +270,8 @@ pub async fn patch_client(
     params(("client_id" = String, Path)),
     responses(
         (status = 200, description = "The new secret, shown once", body = NewSecret),
-        (status = 401, description = "No valid token", body = crate::routes::api_docs::BearerErrorBody),
-        (status = 403, description = "`insufficient_scope`: needs `admin`", body = crate::routes::api_docs::BearerErrorBody),
+        (status = 401, description = "No valid token", body = crate::http::errors::BearerErrorBody),
+        (status = 403, description = "`insufficient_scope`: needs `admin`", body = crate::http::errors::BearerErrorBody),
         (status = 404, description = "No such client", body = crate::routes::api_docs::ApiErrorBody),
         (status = 409, description = "A public client has no secret", body = crate::routes::api_docs::ApiErrorBody),
     ),
@@ -297,8 +297,8 @@ pub async fn post_secret(
     params(("client_id" = String, Path)),
     responses(
         (status = 204, description = "Deleted; its sessions and tokens end"),
-        (status = 401, description = "No valid token", body = crate::routes::api_docs::BearerErrorBody),
-        (status = 403, description = "`insufficient_scope`: needs `admin`", body = crate::routes::api_docs::BearerErrorBody),
+        (status = 401, description = "No valid token", body = crate::http::errors::BearerErrorBody),
+        (status = 403, description = "`insufficient_scope`: needs `admin`", body = crate::http::errors::BearerErrorBody),
         (status = 404, description = "No such client", body = crate::routes::api_docs::ApiErrorBody),
     ),
     security(("bearer" = []), ("oauth2" = ["admin"]))

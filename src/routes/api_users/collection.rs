@@ -40,8 +40,8 @@ pub struct UserList {
     responses(
         (status = 200, description = "One page of users", body = UserList),
         (status = 400, description = "Bad paging", body = crate::routes::api_docs::ApiErrorBody),
-        (status = 401, description = "No valid token", body = crate::routes::api_docs::BearerErrorBody),
-        (status = 403, description = "`insufficient_scope`", body = crate::routes::api_docs::BearerErrorBody),
+        (status = 401, description = "No valid token", body = crate::http::errors::BearerErrorBody),
+        (status = 403, description = "`insufficient_scope`", body = crate::http::errors::BearerErrorBody),
     ),
     security(("bearer" = []), ("oauth2" = ["users:read"]))
 )]
@@ -83,9 +83,9 @@ pub struct CreateUser {
         (status = 201, description = "The new user", body = UserView),
         (status = 400, description = "Unreadable JSON or an unknown field", body = crate::routes::api_docs::ApiErrorBody),
         (status = 415, description = "Not application/json", body = crate::routes::api_docs::ApiErrorBody),
-        (status = 401, description = "No valid Bearer token", body = crate::routes::api_docs::BearerErrorBody),
+        (status = 401, description = "No valid Bearer token", body = crate::http::errors::BearerErrorBody),
         (status = 403, description = "`insufficient_scope`, or a scope the caller may not grant",
-         body = crate::routes::api_docs::BearerErrorBody),
+         body = crate::http::errors::BearerErrorBody),
         (status = 409, description = "The username is taken", body = crate::routes::api_docs::ApiErrorBody),
         (status = 422, description = "`validation_failed` with a message per field",
          body = crate::routes::api_docs::ApiErrorBody),

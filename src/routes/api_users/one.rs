@@ -19,8 +19,8 @@ use crate::users::{self, UserUpdate};
     params(("username" = String, Path)),
     responses(
         (status = 200, description = "The user", body = UserView),
-        (status = 401, description = "No valid token", body = crate::routes::api_docs::BearerErrorBody),
-        (status = 403, description = "`insufficient_scope`", body = crate::routes::api_docs::BearerErrorBody),
+        (status = 401, description = "No valid token", body = crate::http::errors::BearerErrorBody),
+        (status = 403, description = "`insufficient_scope`", body = crate::http::errors::BearerErrorBody),
         (status = 404, description = "No such user", body = crate::routes::api_docs::ApiErrorBody),
     ),
     security(("bearer" = []), ("oauth2" = ["users:read"]))
@@ -65,9 +65,9 @@ where
     request_body = PatchUser,
     responses(
         (status = 200, description = "The changed user", body = UserView),
-        (status = 401, description = "No valid Bearer token", body = crate::routes::api_docs::BearerErrorBody),
+        (status = 401, description = "No valid Bearer token", body = crate::http::errors::BearerErrorBody),
         (status = 403, description = "`insufficient_scope`, or a change that needs `admin`",
-         body = crate::routes::api_docs::BearerErrorBody),
+         body = crate::http::errors::BearerErrorBody),
         (status = 404, description = "No such user", body = crate::routes::api_docs::ApiErrorBody),
         (status = 409, description = "The last admin would lose `admin`", body = crate::routes::api_docs::ApiErrorBody),
         (status = 422, description = "`validation_failed`", body = crate::routes::api_docs::ApiErrorBody),
@@ -122,8 +122,8 @@ fn parse_patch(body: PatchUser) -> Result<UserUpdate, AppError> {
     params(("username" = String, Path)),
     responses(
         (status = 204, description = "Deleted, with every session"),
-        (status = 401, description = "No valid Bearer token", body = crate::routes::api_docs::BearerErrorBody),
-        (status = 403, description = "`insufficient_scope`", body = crate::routes::api_docs::BearerErrorBody),
+        (status = 401, description = "No valid Bearer token", body = crate::http::errors::BearerErrorBody),
+        (status = 403, description = "`insufficient_scope`", body = crate::http::errors::BearerErrorBody),
         (status = 404, description = "No such user", body = crate::routes::api_docs::ApiErrorBody),
         (status = 409, description = "The last admin", body = crate::routes::api_docs::ApiErrorBody),
     ),

@@ -10,6 +10,7 @@ use askama::Template;
 use super::next::{landing, local_path};
 use super::session_error;
 use crate::audit::{self, AuditKind, Event};
+use crate::auth::password::unreadable_hash;
 use crate::auth::sessions::{self, SessionKind};
 use crate::auth::signin::{check_password, Attempt, SignInError};
 use crate::auth::signin_queue::RETRY_AFTER_SECONDS;
@@ -157,6 +158,10 @@ pub async fn post_login(
     let (user, txn) = match confirmed {
         Ok(confirmed) => confirmed,
         Err(SignInError::InvalidCredentials) => {
+            page.error = Some(GENERIC_FAILURE);
+            return render_form(&state, StatusCode::UNPROCESSABLE_ENTITY, &page).await;
+        }
+        Err(SignInError::Unavailable(e)) if unreadable_hash(username, &e) => {
             page.error = Some(GENERIC_FAILURE);
             return render_form(&state, StatusCode::UNPROCESSABLE_ENTITY, &page).await;
         }

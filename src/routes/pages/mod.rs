@@ -62,6 +62,6 @@ async fn back_to_account() -> actix_web::HttpResponse {
 }
 
 /// The error for a value the cookie session could not store.
-fn session_error(e: impl std::fmt::Display) -> AppError {
-    AppError::Internal(format!("session cookie: {e}"))
+fn session_error(e: impl Into<crate::error::BoxError>) -> AppError {
+    AppError::internal_from("session cookie", e)
 }

@@ -7,6 +7,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::account::{AccountPage, PasswordErrors};
 use crate::audit::{self, AuditKind, Event};
+use crate::auth::password::unreadable_hash;
 use crate::auth::signin::{check_password, Attempt, SignInError};
 use crate::auth::signin_queue::RETRY_AFTER_SECONDS;
 use crate::domain::Password;
@@ -56,6 +57,9 @@ pub async fn post_password(
         match check_password(&state, &attempt).await {
             Ok(_) => {}
             Err(SignInError::InvalidCredentials | SignInError::Disabled) => {
+                errors.current = Some("The current password is incorrect.".into());
+            }
+            Err(SignInError::Unavailable(e)) if unreadable_hash(attempt.username, &e) => {
                 errors.current = Some("The current password is incorrect.".into());
             }
             Err(SignInError::Busy) => {

@@ -2,6 +2,7 @@
 //! attacker would, with parallel requests and narrowed tokens.
 mod budget;
 mod cookie;
+mod corrupt_hash;
 mod delegation;
 mod files;
 mod last_admin;

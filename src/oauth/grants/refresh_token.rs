@@ -4,17 +4,17 @@
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
 
-use super::authorize::code;
-use super::id_token::{self, Authentication};
-use super::response::{issue_token_pair, TokenResponse};
-use super::token::GrantContext;
-use super::OAuthError;
+use super::GrantContext;
 use crate::audit::{self, AuditKind, Event};
 use crate::auth::{refresh, sessions};
 use crate::clients;
 use crate::domain::{Scope, ScopeSet};
 use crate::entities::prelude::RefreshToken;
 use crate::entities::refresh_token;
+use crate::oauth::authorize::code;
+use crate::oauth::id_token::{self, Authentication};
+use crate::oauth::response::{issue_token_pair, TokenResponse};
+use crate::oauth::OAuthError;
 use crate::state::AppState;
 
 pub async fn grant(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> {

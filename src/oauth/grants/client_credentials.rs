@@ -1,10 +1,10 @@
 //! The client credentials grant (RFC 6749 §4.4): a confidential client asks
 //! for a token of its own, within its registered scopes.
-use super::response::{issue_client_token, TokenResponse};
-use super::token::{registered, GrantContext};
-use super::OAuthError;
+use super::{registered, GrantContext};
 use crate::clients::authenticate::Caller;
 use crate::domain::ScopeSet;
+use crate::oauth::response::{issue_client_token, TokenResponse};
+use crate::oauth::OAuthError;
 
 /// §4.4.2: optional `scope`, defaulting to every scope the client has.
 /// The client authenticated with its secret already (only confidential

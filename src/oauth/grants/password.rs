@@ -1,11 +1,12 @@
 //! The resource owner password credentials grant (RFC 6749 §4.3).
-use super::response::TokenResponse;
-use super::token::GrantContext;
-use super::OAuthError;
+use super::GrantContext;
+use crate::auth::password::unreadable_hash;
 use crate::auth::sessions::{self, SessionKind};
 use crate::auth::signin::{check_password, Attempt, SignInError};
 use crate::auth::signin_queue::RETRY_AFTER_SECONDS;
 use crate::domain::ScopeSet;
+use crate::oauth::response::TokenResponse;
+use crate::oauth::OAuthError;
 
 /// §4.3.2: `username`, `password`, optional `scope`. Checks run in this
 /// order (docs/security.md): parameters, password, then lock and `disabled`, then scope.
@@ -25,7 +26,9 @@ pub async fn grant(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> 
         ip: ctx.ip,
         client_id: ctx.client_id,
     };
-    let verified = check_password(ctx.state, &attempt).await.map_err(refusal)?;
+    let verified = check_password(ctx.state, &attempt)
+        .await
+        .map_err(|e| refusal(e, attempt.username))?;
     let user = &verified.user;
 
     if let Some(requested) = &requested {
@@ -43,7 +46,10 @@ pub async fn grant(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> 
     };
 
     let state = ctx.state;
-    let txn = verified.confirm(state, &attempt).await.map_err(refusal)?;
+    let txn = verified
+        .confirm(state, &attempt)
+        .await
+        .map_err(|e| refusal(e, attempt.username))?;
     let session = sessions::open(
         &txn,
         user,
@@ -59,11 +65,14 @@ pub async fn grant(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> 
 }
 
 /// The token endpoint's answer to a refused sign-in: one `invalid_grant`
-/// for unknown user, wrong password and lock; `disabled` only to a caller
+/// for unknown user, wrong password, an unreadable stored hash and lock; `disabled` only to a caller
 /// who gave the right password.
-fn refusal(error: SignInError) -> OAuthError {
+fn refusal(error: SignInError, username: &str) -> OAuthError {
     match error {
         SignInError::InvalidCredentials => OAuthError::bad_credentials(),
+        SignInError::Unavailable(e) if unreadable_hash(username, &e) => {
+            OAuthError::bad_credentials()
+        }
         SignInError::Disabled => OAuthError::invalid_grant("the account is disabled"),
         SignInError::Busy => OAuthError::temporarily_unavailable(RETRY_AFTER_SECONDS),
         SignInError::Unavailable(e) => e.into(),

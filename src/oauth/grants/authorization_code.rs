@@ -4,16 +4,16 @@
 //! revokes what the first one issued (RFC 6749 §4.1.2).
 use sea_orm::{EntityTrait, TransactionTrait};
 
-use super::authorize::code;
-use super::id_token::Authentication;
-use super::response::TokenResponse;
-use super::token::GrantContext;
-use super::OAuthError;
+use super::GrantContext;
 use crate::audit::{self, AuditKind, Event};
 use crate::auth::sessions::{self, SessionKind};
 use crate::domain::ScopeSet;
 use crate::entities::authorization_code;
 use crate::entities::prelude::User;
+use crate::oauth::authorize::code;
+use crate::oauth::id_token::Authentication;
+use crate::oauth::response::TokenResponse;
+use crate::oauth::OAuthError;
 
 pub async fn grant(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> {
     let client = ctx.client.ok_or_else(|| {
