@@ -244,7 +244,8 @@ async fn a_signed_in_user_without_the_admin_scope_gets_the_403_page() {
 
 /// The users list (several users, one disabled, one locked) and a user page
 /// (locked, with two live sessions, after a save) at a phone and a desktop
-/// width, into `tests/browser/screenshots/admin-*.png` (see `screenshots.rs`).
+/// width, with screenshot artefacts `tests/browser/screenshots/admin-*.png`
+/// (see `screenshots.rs`).
 #[tokio::test]
 async fn the_users_list_and_a_user_page_fit_phone_and_desktop_widths() {
     for width in [1280, 390] {
@@ -274,7 +275,7 @@ async fn the_users_list_and_a_user_page_fit_phone_and_desktop_widths() {
         assert!(badges[1].starts_with("locked until "), "{badges:?}");
         assert_eq!(texts_of(c, "table.sessions tbody tr").await.len(), 2);
 
-        // The other admin pages fit too (no committed screenshots).
+        // The other admin pages fit too (no screenshots of them).
         for path in [
             "/admin/audit",
             "/admin/new-user",

@@ -2,7 +2,7 @@
 //! app on a loopback port sends the browser to `/authorize`; the person
 //! signs in, allows the app on the consent page, and the browser lands back
 //! at the app with a code that the app then redeems. Screenshots of the
-//! consent page at 390 and 1280 px (`tests/browser/screenshots/`).
+//! consent page at 390 and 1280 px as artefacts (`tests/browser/screenshots/`).
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use sea_orm::sea_query::Expr;

@@ -2,7 +2,7 @@
 //! confidential backend through the form, copies the secret shown once,
 //! and the backend gets a token with it; a new secret and a disable take
 //! effect at once. Screenshots of the list, the form, a client page and the
-//! secret page at 390 and 1280 px (`tests/browser/screenshots/`).
+//! secret page at 390 and 1280 px as artefacts (`tests/browser/screenshots/`).
 use fantoccini::{Client, Locator};
 use reqwest::StatusCode;
 use valet::clients::{self, ClientInput};

@@ -1,7 +1,9 @@
-//! Screenshots of `/login` (empty and after a wrong password) and `/account` at a phone (390 px) and a desktop
-//! (1280 px) width, full page, into `tests/browser/screenshots/`. Each run
-//! writes `<name>.tmp.png` (ignored by git); with
-//! `VALET_UPDATE_SCREENSHOTS=1` it also replaces the committed `<name>.png`.
+//! `/login` (empty and after a wrong password) and `/account` fit a phone
+//! (390 px) and a desktop (1280 px) width: what the tests assert is that no
+//! page is wider than the screen. The screenshots taken on the way are
+//! artefacts for a person to look at, not compared with anything (fonts
+//! differ between machines): full page, `<name>.png` in
+//! `tests/browser/screenshots/`, which git ignores (docs/testing.md).
 use std::path::PathBuf;
 
 use fantoccini::Client;
@@ -69,7 +71,8 @@ pub async fn assert_fits(c: &Client, width: u32) {
     );
 }
 
-/// A full-page screenshot: the viewport grows to the page's height first.
+/// A full-page screenshot written as an artefact (not compared): the
+/// viewport grows to the page's height first.
 pub async fn save(chrome: &Chrome, width: u32, name: &str) {
     let c = &chrome.client;
     let height = c
@@ -83,8 +86,5 @@ pub async fn save(chrome: &Chrome, width: u32, name: &str) {
     chrome.emulate(width, 900).await;
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/browser/screenshots");
     std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join(format!("{name}.tmp.png")), &png).unwrap();
-    if std::env::var_os("VALET_UPDATE_SCREENSHOTS").is_some() {
-        std::fs::write(dir.join(format!("{name}.png")), &png).unwrap();
-    }
+    std::fs::write(dir.join(format!("{name}.png")), &png).unwrap();
 }
