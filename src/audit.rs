@@ -1,4 +1,4 @@
-//! The audit log (README): who signed in, who failed, lockouts, refresh
+//! The audit log (docs/users.md): who signed in, who failed, lockouts, refresh
 //! token reuse and every admin action. Never holds a password or token.
 use sea_orm::{ActiveModelTrait, ConnectionTrait, NotSet, Set};
 
@@ -83,7 +83,7 @@ pub async fn record(db: &impl ConnectionTrait, kind: AuditKind, event: Event<'_>
     }
 }
 
-/// One page of the log, newest first (README `/admin/audit`). With `user`,
+/// One page of the log, newest first (docs/users.md `/admin/audit`). With `user`,
 /// only the events where that user acted or was acted on.
 pub async fn page(
     db: &sea_orm::DatabaseConnection,

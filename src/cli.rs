@@ -1,4 +1,4 @@
-//! The command line (README). Every `user` command changes nothing when it
+//! The command line (docs/configuration.md). Every `user` command changes nothing when it
 //! fails, and fails with one line and exit code 1.
 use std::io::BufRead;
 

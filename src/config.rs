@@ -1,4 +1,4 @@
-//! Typed settings from the environment and `.env` (README), validated once
+//! Typed settings from the environment and `.env` (docs/configuration.md), validated once
 //! before the server listens. Secrets are redacted in `Debug`.
 use std::fmt;
 use std::net::{IpAddr, SocketAddr};

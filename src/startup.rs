@@ -276,7 +276,7 @@ fn configure_limits(cfg: &mut web::ServiceConfig) {
 
 pub use crate::http::CONTENT_SECURITY_POLICY;
 
-/// README: headers on every response; HSTS only under an https issuer.
+/// docs/security.md: headers on every response; HSTS only under an https issuer.
 fn security_headers(https: bool) -> DefaultHeaders {
     let headers = DefaultHeaders::new()
         .add(("X-Content-Type-Options", "nosniff"))

@@ -34,7 +34,7 @@ use crate::entities::prelude::User;
 use crate::entities::user;
 use crate::error::{is_unique_violation, AppError};
 
-/// The scopes `valet user add --admin` grants (README).
+/// The scopes `valet user add --admin` grants (docs/users.md).
 pub const ADMIN_SCOPES: [&str; 3] = [Scope::ADMIN, Scope::USERS_READ, Scope::USERS_WRITE];
 
 /// A user to create, every field already parsed.
@@ -188,7 +188,7 @@ pub async fn unlock(db: &DatabaseConnection, user: &user::Model) -> Result<(), A
 }
 
 /// Ends every session of the user, and with them every refresh and access
-/// token (README "sign out everywhere"). Returns how many were live.
+/// token (docs/users.md "sign out everywhere"). Returns how many were live.
 pub async fn sign_out_everywhere(
     db: &DatabaseConnection,
     user: &user::Model,
@@ -231,7 +231,7 @@ pub async fn enabled_admin_exists(db: &DatabaseConnection) -> Result<bool, AppEr
     update::any_enabled_admin(db).await
 }
 
-/// README: when no admin exists, create one from `VALET_ADMIN_USERNAME` /
+/// docs/users.md: when no admin exists, create one from `VALET_ADMIN_USERNAME` /
 /// `VALET_ADMIN_PASSWORD`, or `admin` with a random password printed once.
 /// Processes racing here create one admin: the unique username decides.
 pub async fn bootstrap_admin(

@@ -1,4 +1,4 @@
-//! The threads bcrypt runs on (README: never on the async workers).
+//! The threads bcrypt runs on (docs/performance.md: never on the async workers).
 //!
 //! One process-wide pool of one thread per core: more would only make each
 //! hash take longer.

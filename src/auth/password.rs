@@ -1,4 +1,4 @@
-//! bcrypt hashing and verifying, never on the async workers (README): every
+//! bcrypt hashing and verifying, never on the async workers (docs/security.md): every
 //! bcrypt runs on a small pool of dedicated threads (see [`bcrypt_pool`]).
 use tokio::sync::OnceCell;
 

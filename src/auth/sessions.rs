@@ -62,7 +62,7 @@ pub async fn open(
 /// The session and its user, when the session is live at `now` (not
 /// revoked, not expired) and its user exists and is enabled. Runs on every authenticated
 /// request, always against the database, so a revocation by any instance
-/// counts at the next request (README).
+/// counts at the next request (docs/users.md).
 pub async fn find_live(
     db: &impl ConnectionTrait,
     session_id: &str,

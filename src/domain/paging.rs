@@ -4,7 +4,7 @@ use crate::error::AppError;
 
 /// `per_page` when none is asked for.
 pub const DEFAULT_PER_PAGE: u64 = 20;
-/// The largest `per_page` (README).
+/// The largest `per_page` (docs/users.md).
 pub const MAX_PER_PAGE: u64 = 100;
 
 /// Which page: `page` counts from 1.

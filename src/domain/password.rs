@@ -1,6 +1,6 @@
 use std::fmt;
 
-/// A new password that passes the policy (README): at least 8 characters and
+/// A new password that passes the policy (docs/users.md): at least 8 characters and
 /// at most 72 bytes, bcrypt's limit. Longer is refused, never cut.
 /// `Debug` never shows the value.
 #[derive(Clone)]

@@ -1,6 +1,6 @@
 use std::fmt;
 
-/// A username (README): 1–64 characters, ASCII letters, digits and `._-@`.
+/// A username (docs/users.md): 1–64 characters, ASCII letters, digits and `._-@`.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Username(String);
 

@@ -1,6 +1,6 @@
 use sea_orm::entity::prelude::*;
 
-/// One line of the audit log (README).
+/// One line of the audit log (docs/users.md).
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "audit_events")]
 pub struct Model {

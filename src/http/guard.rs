@@ -1,4 +1,4 @@
-//! The one guard (README). It accepts a Bearer token on every guarded route
+//! The one guard (docs/architecture.md). It accepts a Bearer token on every guarded route
 //! and the browser session cookie on pages and on safe API requests, checks
 //! that the session is live and its user enabled, checks the route's scope,
 //! and hands the handler a [`Principal`].

@@ -17,7 +17,7 @@ pub use guard::Guard;
 pub use page::{error_page, page_for, render, see_other, PageError};
 pub use principal::{ApiCaller, Principal};
 
-/// The policy of every response but `/docs` (README). A page whose form
+/// The policy of every response but `/docs` (docs/security.md). A page whose form
 /// leads on to a client widens `form-action` (`oauth::form_action`).
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'self'; \
      form-action 'self'; frame-ancestors 'none'; base-uri 'none'";

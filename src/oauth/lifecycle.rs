@@ -1,4 +1,4 @@
-//! The token lifecycle endpoints beside `/token` (README): revocation
+//! The token lifecycle endpoints beside `/token` (docs/resource-servers.md): revocation
 //! (RFC 7009), introspection (RFC 7662), the server metadata document
 //! (RFC 8414), the JWK Set (RFC 7517), OpenID Connect's discovery document
 //! and UserInfo endpoint (Discovery 1.0 §4, Core §5.3), plus what

@@ -1,4 +1,4 @@
-//! Admin actions (README `/api/users…`, README `/admin`): the directory
+//! Admin actions (docs/users.md `/api/users…`, docs/users.md `/admin`): the directory
 //! rules of the parent module plus an audit event naming who acted, from
 //! where, and on whom. The admin pages and the JSON API both call these, so
 //! the two cannot drift apart.

@@ -1,5 +1,5 @@
 //! Turning what a form or a JSON body says into domain values, with one
-//! message per bad field (README: 422 `{"error": "validation_failed",
+//! message per bad field (docs/users.md: 422 `{"error": "validation_failed",
 //! "fields": {name: message}}`). The admin pages show the same messages.
 use std::collections::BTreeMap;
 

@@ -1,4 +1,4 @@
-//! Searching the directory a page at a time (README `GET /api/users`), for
+//! Searching the directory a page at a time (docs/users.md `GET /api/users`), for
 //! the JSON API and the admin users list alike.
 //!
 //! `q` matches a case-insensitive *prefix* of the username, the email or the

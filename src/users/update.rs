@@ -1,4 +1,4 @@
-//! Changing a user (README `PATCH /api/users/{username}`, the admin user
+//! Changing a user (docs/users.md `PATCH /api/users/{username}`, the admin user
 //! page, the CLI) under one rule set: a disable or a password change ends
 //! every session, and the last enabled admin can neither be disabled nor
 //! lose the `admin` scope.
@@ -17,7 +17,7 @@ use crate::entities::prelude::User;
 use crate::entities::user;
 use crate::error::AppError;
 
-/// The scope that makes a user an admin (README).
+/// The scope that makes a user an admin (docs/users.md).
 pub const ADMIN_SCOPE: &str = Scope::ADMIN;
 
 /// What to change; `None` leaves a field as it is. For `email` and
@@ -41,7 +41,7 @@ impl UserUpdate {
 /// Applies `changes` in one transaction and returns the user as stored.
 /// A new password passes the policy already (it is a [`Password`]), is
 /// hashed off the async threads, and ends every session of the user, as a
-/// disable does (README). Taking the last enabled admin's `admin` scope or
+/// disable does (docs/users.md). Taking the last enabled admin's `admin` scope or
 /// disabling them is a `Conflict` and changes nothing.
 pub async fn update(
     db: &DatabaseConnection,

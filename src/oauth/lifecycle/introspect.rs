@@ -1,6 +1,6 @@
 //! `POST /introspect`: token introspection (RFC 7662) for resource servers.
 //! The guard has already checked that the caller holds a Bearer token with
-//! scope `introspect` (RFC 7662 §2.1, README).
+//! scope `introspect` (RFC 7662 §2.1, docs/resource-servers.md).
 use actix_web::http::header;
 use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
 use serde::Serialize;

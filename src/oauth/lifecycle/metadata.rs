@@ -10,7 +10,7 @@ use crate::state::AppState;
 use crate::users::ADMIN_SCOPES;
 
 /// Scopes valet itself gives meaning to: the OpenID Connect ones (Core
-/// §5.4), the admin scopes (README) and `introspect` (README). Other scopes
+/// §5.4), the admin scopes (docs/users.md) and `introspect` (docs/users.md). Other scopes
 /// may be granted to users but are not advertised (RFC 8414 §2 allows
 /// leaving some out).
 pub fn builtin_scopes() -> Vec<&'static str> {

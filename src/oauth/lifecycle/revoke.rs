@@ -1,6 +1,6 @@
 //! `POST /revoke`: token revocation (RFC 7009). Revoking either kind of
 //! token ends the session it belongs to, so the access token, every refresh
-//! token and the browser cookie of that sign-in stop working (README).
+//! token and the browser cookie of that sign-in stop working (docs/resource-servers.md).
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use sea_orm::EntityTrait;

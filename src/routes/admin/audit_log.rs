@@ -1,4 +1,4 @@
-//! `GET /admin/audit` (README): the audit log, newest first, a page at a
+//! `GET /admin/audit` (docs/users.md): the audit log, newest first, a page at a
 //! time, optionally only the events of one user (as actor or subject).
 use actix_session::Session;
 use actix_web::http::StatusCode;

@@ -1,4 +1,4 @@
-//! The admin web UI (README `/admin/…`, scope `admin`): the users list with
+//! The admin web UI (docs/users.md `/admin/…`, scope `admin`): the users list with
 //! search and paging, creating users, a page per user, and the audit log.
 //! The guard turns anonymous visitors to the sign-in page and signed-in
 //! users without `admin` to the 403 page. Every form carries the CSRF token

@@ -76,7 +76,7 @@ pub struct PasswordForm {
 }
 
 /// Sets a new password (the policy applies) and ends every session of the
-/// user (README).
+/// user (docs/users.md).
 pub async fn post_password(
     actor: Actor,
     session: Session,

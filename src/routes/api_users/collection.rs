@@ -31,7 +31,7 @@ pub struct UserList {
     per_page: u64,
 }
 
-/// README: `{"users": […], "total", "page", "per_page"}`; `q` matches a
+/// docs/users.md: `{"users": […], "total", "page", "per_page"}`; `q` matches a
 /// prefix of the username, email or full name; bad paging is a 400.
 #[utoipa::path(
     get, path = "/api/users", tag = "users",
@@ -73,7 +73,7 @@ pub struct CreateUser {
     disabled: bool,
 }
 
-/// README: 201 with the user, 409 when the name is taken, 422 with a
+/// docs/users.md: 201 with the user, 409 when the name is taken, 422 with a
 /// message per bad field.
 #[utoipa::path(
     post, path = "/api/users", tag = "users",

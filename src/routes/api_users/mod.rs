@@ -1,4 +1,4 @@
-//! The user directory as a JSON API (README `/api/users…`). Each route
+//! The user directory as a JSON API (docs/users.md `/api/users…`). Each route
 //! declares its scope here; the shared guard enforces it (RFC 6750 §3), and
 //! state-changing methods need a Bearer token because the guard refuses the
 //! session cookie on them. The rules live in [`crate::users`].

@@ -1,4 +1,4 @@
-//! `GET`, `PATCH` and `DELETE /api/users/{username}` (README).
+//! `GET`, `PATCH` and `DELETE /api/users/{username}` (docs/users.md).
 use std::collections::BTreeMap;
 
 use actix_web::http::StatusCode;
@@ -55,7 +55,7 @@ where
     Option::<T>::deserialize(deserializer).map(Some)
 }
 
-/// README: changes email, full_name, scopes, disabled or password. A new
+/// docs/users.md: changes email, full_name, scopes, disabled or password. A new
 /// password meets the policy and ends every session of the user, as a
 /// disable does; the last enabled admin keeps `admin` and stays enabled (409).
 #[utoipa::path(
@@ -115,7 +115,7 @@ fn parse_patch(body: PatchUser) -> Result<UserUpdate, AppError> {
     }
 }
 
-/// README: 204; the user's sessions and tokens go with them.
+/// docs/users.md: 204; the user's sessions and tokens go with them.
 #[utoipa::path(
     delete, path = "/api/users/{username}", tag = "users",
     summary = "Delete a user (scope `users:write`)",

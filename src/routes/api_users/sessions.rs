@@ -1,5 +1,5 @@
 //! `POST /api/users/{username}/sign-out` and `GET
-//! /api/users/{username}/sessions` (README).
+//! /api/users/{username}/sessions` (docs/users.md).
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Serialize;

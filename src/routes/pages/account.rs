@@ -1,4 +1,4 @@
-//! `GET /account` (README): the signed-in user's profile, the live
+//! `GET /account` (docs/users.md): the signed-in user's profile, the live
 //! sessions (each can be ended), and the password form.
 use actix_session::Session;
 use actix_web::http::StatusCode;

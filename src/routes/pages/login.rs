@@ -1,4 +1,4 @@
-//! `GET /login` and `POST /login` (README). A browser sign-in runs the same
+//! `GET /login` and `POST /login` (docs/users.md). A browser sign-in runs the same
 //! check as the password grant (`auth::signin`: bcrypt off the async
 //! threads, lockout, audit) and opens a valet session (docs/security.md) that the
 //! session cookie names.

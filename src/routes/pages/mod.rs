@@ -1,4 +1,4 @@
-//! The browser pages of README other than `/admin`: sign in, the account
+//! The browser pages of docs/users.md other than `/admin`: sign in, the account
 //! page, password change, ending sessions and signing out. Server-rendered
 //! (Askama), no JavaScript, every state-changing form CSRF-checked.
 use actix_web::web;
@@ -14,7 +14,7 @@ mod password;
 mod signout;
 
 /// Registers the pages; the guarded ones go through the shared guard, which
-/// sends anonymous visitors to `/login?next=…` (README).
+/// sends anonymous visitors to `/login?next=…` (docs/users.md).
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route(
         "/",

@@ -1,5 +1,5 @@
 //! Where to go after signing in: the `next` parameter, followed only when it
-//! is a path on this site (README; RFC 9700 §4.11 on open redirectors).
+//! is a path on this site (docs/users.md; RFC 9700 §4.11 on open redirectors).
 
 /// The page to land on when `next` is absent or refused.
 pub const DEFAULT_LANDING: &str = "/account";

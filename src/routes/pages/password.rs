@@ -1,6 +1,6 @@
-//! `POST /account/password` (README): current, new and confirm. The
+//! `POST /account/password` (docs/users.md): current, new and confirm. The
 //! current password goes through the same check as a sign-in (lockout
-//! included); a change ends every other session of the user (README).
+//! included); a change ends every other session of the user (docs/users.md).
 use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};

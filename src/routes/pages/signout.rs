@@ -1,4 +1,4 @@
-//! Ending sessions from the browser: `POST /logout` (README: ends the
+//! Ending sessions from the browser: `POST /logout` (docs/users.md: ends the
 //! session and so its refresh tokens; also the confirmation of OpenID
 //! Connect RP-Initiated Logout 1.0) and ending one of your own sessions
 //! from the account page.
