@@ -91,20 +91,10 @@ pub struct AddUser {
 /// `valet purge`: what the server's purge task does, once, in the same
 /// small batches (so a running server beside it is not held up).
 async fn purge(conn: &sea_orm::DatabaseConnection) -> Result<(), String> {
-    let purged = crate::auth::purge::purge_expired(
-        conn,
-        crate::clock::now(),
-        crate::auth::purge::PURGE_BATCH,
-    )
-    .await
-    .map_err(|e| format!("cannot purge: {e}"))?;
-    crate::auth::rate_limit::purge_old(conn)
+    let purged = crate::auth::purge::purge_once(conn, crate::clock::now())
         .await
-        .map_err(|e| format!("cannot purge old sign-in attempts: {e}"))?;
-    println!(
-        "purged {} expired sessions, {} refresh tokens and {} authorization codes",
-        purged.sessions, purged.refresh_tokens, purged.authorization_codes
-    );
+        .map_err(|e| format!("cannot purge: {e}"))?;
+    println!("{purged}");
     Ok(())
 }
 

@@ -120,6 +120,25 @@ async fn purge_unredeemed_codes(
     }
 }
 
+impl std::fmt::Display for Purged {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "purged {} expired sessions, {} refresh tokens and {} authorization codes",
+            self.sessions, self.refresh_tokens, self.authorization_codes
+        )
+    }
+}
+
+/// One purge: expired sessions, tokens and codes, then the sign-in
+/// attempts that left the per-IP budget's window. What the periodic task
+/// runs, and `valet purge` once.
+pub async fn purge_once(db: &DatabaseConnection, now: i64) -> Result<Purged, DbErr> {
+    let purged = purge_expired(db, now, PURGE_BATCH).await?;
+    super::rate_limit::purge_old(db).await?;
+    Ok(purged)
+}
+
 /// Starts the periodic purge on the current runtime. The first run is one
 /// interval after start; a failure is logged and the next run tries again.
 pub fn spawn(db: DatabaseConnection, clock: Arc<dyn Clock>) {
@@ -129,18 +148,10 @@ pub fn spawn(db: DatabaseConnection, clock: Arc<dyn Clock>) {
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             ticks.tick().await;
-            match purge_expired(&db, clock.now(), PURGE_BATCH).await {
+            match purge_once(&db, clock.now()).await {
                 Ok(purged) if purged == Purged::default() => {}
-                Ok(purged) => log::info!(
-                    "purged {} expired sessions, {} refresh tokens and {} authorization codes",
-                    purged.sessions,
-                    purged.refresh_tokens,
-                    purged.authorization_codes
-                ),
+                Ok(purged) => log::info!("{purged}"),
                 Err(e) => log::warn!("could not purge expired sessions: {e}"),
-            }
-            if let Err(e) = super::rate_limit::purge_old(&db).await {
-                log::warn!("could not purge old sign-in attempts: {e}");
             }
         }
     });

@@ -3,7 +3,7 @@
 //! the cookie on them), a client's own token accepted with that scope. The
 //! rules live in [`crate::clients`].
 use actix_web::http::{header, StatusCode};
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::clients::{self, ClientInput};
@@ -197,7 +197,6 @@ pub async fn get_clients(state: web::Data<AppState>) -> Result<HttpResponse, App
     security(("bearer" = []), ("oauth2" = ["admin"]))
 )]
 pub async fn post_client(
-    _req: HttpRequest,
     actor: Actor,
     body: web::Json<ClientBody>,
     state: web::Data<AppState>,
@@ -251,7 +250,6 @@ pub async fn get_client(
     security(("bearer" = []), ("oauth2" = ["admin"]))
 )]
 pub async fn patch_client(
-    _req: HttpRequest,
     actor: Actor,
     client_id: web::Path<String>,
     body: web::Json<ClientBody>,
@@ -278,7 +276,6 @@ pub async fn patch_client(
     security(("bearer" = []), ("oauth2" = ["admin"]))
 )]
 pub async fn post_secret(
-    _req: HttpRequest,
     actor: Actor,
     client_id: web::Path<String>,
     state: web::Data<AppState>,
@@ -304,7 +301,6 @@ pub async fn post_secret(
     security(("bearer" = []), ("oauth2" = ["admin"]))
 )]
 pub async fn delete_client(
-    _req: HttpRequest,
     actor: Actor,
     client_id: web::Path<String>,
     state: web::Data<AppState>,

@@ -1,6 +1,6 @@
 //! `GET /api/users` (list and search) and `POST /api/users` (create).
 use actix_web::http::{header, StatusCode};
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 
 use super::json;
@@ -93,7 +93,6 @@ pub struct CreateUser {
     security(("bearer" = []), ("oauth2" = ["users:write"]))
 )]
 pub async fn post_user(
-    _req: HttpRequest,
     actor: Actor,
     body: web::Json<CreateUser>,
     state: web::Data<AppState>,

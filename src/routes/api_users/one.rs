@@ -2,7 +2,7 @@
 use std::collections::BTreeMap;
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Deserializer};
 
 use super::json;
@@ -77,7 +77,6 @@ where
     security(("bearer" = []), ("oauth2" = ["users:write"]))
 )]
 pub async fn patch_user(
-    _req: HttpRequest,
     actor: Actor,
     username: web::Path<String>,
     body: web::Json<PatchUser>,
@@ -130,7 +129,6 @@ fn parse_patch(body: PatchUser) -> Result<UserUpdate, AppError> {
     security(("bearer" = []), ("oauth2" = ["users:write"]))
 )]
 pub async fn delete_user(
-    _req: HttpRequest,
     actor: Actor,
     username: web::Path<String>,
     state: web::Data<AppState>,

@@ -1,7 +1,7 @@
 //! `POST /api/users/{username}/sign-out` and `GET
 //! /api/users/{username}/sessions` (docs/users.md).
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use serde::Serialize;
 
 use super::json;
@@ -88,7 +88,6 @@ pub async fn get_sessions(
     security(("bearer" = []), ("oauth2" = ["users:write"]))
 )]
 pub async fn post_sign_out(
-    _req: HttpRequest,
     actor: Actor,
     username: web::Path<String>,
     state: web::Data<AppState>,
