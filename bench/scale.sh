@@ -159,9 +159,11 @@ admin_token() {
     curl -fs "$URL/token" -d grant_type=password -d username=admin \
         -d password=bench-admin-password | jq -r .access_token
 }
-# users_me CONNECTIONS: sets RPS and P99_MS.
+# users_me CONNECTIONS: sets RPS and P99_MS, after a second of warm-up (a
+# PostgreSQL pool opens in the background after the first /healthz).
 users_me() {
     local out
+    wrk -t2 -c"$1" -d1s -H "Authorization: Bearer $TOKEN" "$URL/users/me" >/dev/null
     out=$(wrk -t2 -c"$1" -d"${PHASE}s" -s "$ROOT/bench/wrk.lua" \
         -H "Authorization: Bearer $TOKEN" "$URL/users/me")
     read -r RPS P99_MS errors non2xx < <(echo "$out" | awk '/^WRK /{

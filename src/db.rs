@@ -18,6 +18,16 @@ use crate::entities::{key, prelude::Key};
 /// one is always checked.
 const PG_CHECK_IF_IDLE_FOR: Duration = Duration::from_millis(100);
 
+/// What SQLite may keep in memory, across every connection of the process
+/// (<https://www.sqlite.org/pragma.html#pragma_soft_heap_limit>): past it,
+/// each connection's page cache reuses its least recently used pages
+/// instead of growing. Without it every pooled connection fills its own
+/// 2 MB cache with the pages a users search or a purge walks through, which
+/// on a directory of a million users is 20 MB of a 30 MB budget
+/// (docs/performance.md); a cached page costs only a read from the
+/// operating system's cache when it is needed again.
+pub const SQLITE_SOFT_HEAP_LIMIT: u64 = 4 * 1024 * 1024;
+
 /// Opens the pool: SQLite in WAL mode with a busy timeout (a busy database
 /// waits instead of failing), PostgreSQL with the configured pool size.
 pub async fn connect(settings: &Settings) -> Result<DatabaseConnection, DbErr> {
@@ -51,6 +61,7 @@ fn pool_options(settings: &Settings) -> ConnectOptions {
                 .synchronous(SqliteSynchronous::Normal)
                 .busy_timeout(Duration::from_secs(10))
                 .foreign_keys(true)
+                .pragma("soft_heap_limit", SQLITE_SOFT_HEAP_LIMIT.to_string())
         });
     // A PostgreSQL connection can go stale (a restarted server, a dropped
     // socket), so one that sat idle is checked before use; one in steady use
@@ -177,7 +188,9 @@ pub async fn ping(db: &DatabaseConnection) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{pool_options, PG_CHECK_IF_IDLE_FOR};
+    use sea_orm::{ConnectionTrait, DbBackend, Statement};
+
+    use super::{connect, pool_options, PG_CHECK_IF_IDLE_FOR, SQLITE_SOFT_HEAP_LIMIT};
     use crate::config::Settings;
 
     fn options_for(url: &str) -> sea_orm::ConnectOptions {
@@ -199,5 +212,23 @@ mod tests {
         let sqlite = options_for("sqlite://valet.db?mode=rwc");
         assert!(!sqlite.get_test_before_acquire());
         assert_eq!(sqlite.get_test_before_acquire_if_idle_for(), None);
+    }
+
+    #[tokio::test]
+    async fn sqlite_connections_share_one_bounded_cache_budget() {
+        let url = "sqlite::memory:".to_owned();
+        let settings = Settings::from_lookup(|k| (k == "DATABASE_URL").then(|| url.clone()))
+            .expect("settings");
+        let db = connect(&settings).await.expect("connected");
+        let row = db
+            .query_one_raw(Statement::from_string(
+                DbBackend::Sqlite,
+                "PRAGMA soft_heap_limit",
+            ))
+            .await
+            .expect("pragma")
+            .expect("a row");
+        let limit: i64 = row.try_get_by_index(0).expect("a number");
+        assert_eq!(limit as u64, SQLITE_SOFT_HEAP_LIMIT);
     }
 }
