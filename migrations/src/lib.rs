@@ -15,6 +15,7 @@ mod m20261128_000003_create_signin_attempts;
 mod m20261128_000004_create_authorization_codes;
 mod m20261128_000005_widen_session_kind;
 mod m20261130_000001_user_count;
+mod m20261130_000002_user_search_byte_order;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000004_create_authorization_codes::Migration),
             Box::new(m20261128_000005_widen_session_kind::Migration),
             Box::new(m20261130_000001_user_count::Migration),
+            Box::new(m20261130_000002_user_search_byte_order::Migration),
         ]
     }
 }

@@ -2,19 +2,20 @@
 //! the JSON API and the admin users list alike.
 //!
 //! `q` matches a case-insensitive *prefix* of the username, the email or the
-//! full name. Each of the three is indexed as `lower(column)` (migration
-//! `m20261123_000001`), and the match is written as a range on that
-//! expression, which SQLite and PostgreSQL both answer from the index; a
+//! full name. Each of the three is indexed as `lower(column)` (migrations
+//! `m20261123_000001`, `m20261130_000002`), and the match is written as a
+//! byte-order range on that expression, which SQLite and PostgreSQL both
+//! answer from the index alone; a
 //! substring match (`LIKE '%q%'`) would read every row on every request.
 //! Only one page of rows is loaded (`LIMIT`/`OFFSET`). The total of a search
 //! is a `COUNT` in SQL over the rows the indexes find; the total of the whole
 //! directory is the one row of `user_count`, kept exact by triggers
 //! (migration `m20261130_000001`), since a `COUNT(*)` reads every user
 //! (docs/performance.md). Case folding is ASCII-only, as SQLite's `lower()` is.
-use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, SimpleExpr};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, SimpleExpr};
 use sea_orm::{
-    Condition, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Statement,
+    Condition, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, IdenStatic,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Statement,
 };
 
 use crate::domain::Paging;
@@ -45,8 +46,8 @@ pub async fn search(
     let total = if needle.is_empty() {
         user_count(db).await?
     } else {
-        let exact_range = db.get_database_backend() == DbBackend::Sqlite;
-        query = query.filter(prefix_of_any(&needle.to_ascii_lowercase(), exact_range));
+        let backend = db.get_database_backend();
+        query = query.filter(prefix_of_any(&needle.to_ascii_lowercase(), backend));
         query.clone().count(db).await?
     };
     let users = query
@@ -73,42 +74,35 @@ async fn user_count(db: &DatabaseConnection) -> Result<u64, DbErr> {
     u64::try_from(total).map_err(|_| DbErr::Custom(format!("user_count is {total}")))
 }
 
-fn prefix_of_any(needle: &str, exact_range: bool) -> Condition {
+fn prefix_of_any(needle: &str, backend: DbBackend) -> Condition {
     Condition::any()
-        .add(prefix_of(user::Column::Username, needle, exact_range))
-        .add(prefix_of(user::Column::Email, needle, exact_range))
-        .add(prefix_of(user::Column::FullName, needle, exact_range))
+        .add(prefix_of(user::Column::Username, needle, backend))
+        .add(prefix_of(user::Column::Email, needle, backend))
+        .add(prefix_of(user::Column::FullName, needle, backend))
 }
 
-/// `lower(col) >= needle AND lower(col) < needle || U+10FFFF` uses the
-/// expression index. Unless the range is exact (byte order), a `LIKE` on
-/// the rows it finds keeps the answer exact under the database collation.
-fn prefix_of(column: user::Column, needle: &str, exact_range: bool) -> SimpleExpr {
-    let lowered = || Expr::expr(Func::lower(Expr::col((User, column))));
-    let range = lowered()
+/// `lower(col) >= needle AND lower(col) < needle || U+10FFFF`, compared in
+/// byte order, is exactly "starts with `needle`" and is answered by the
+/// expression index alone. SQLite compares bytes; on PostgreSQL the
+/// expression is `COLLATE "C"`, as its indexes are (migration
+/// `m20261130_000002`), since under another collation the range would not
+/// be exact and every row found would need a second check.
+fn prefix_of(column: user::Column, needle: &str, backend: DbBackend) -> SimpleExpr {
+    let lowered = || match backend {
+        DbBackend::Postgres => Expr::cust(format!(
+            r#"lower("users"."{}") COLLATE "C""#,
+            column.as_str()
+        )),
+        _ => Expr::expr(Func::lower(Expr::col((User, column)))),
+    };
+    lowered()
         .gte(needle)
-        .and(lowered().lt(format!("{needle}\u{10FFFF}")));
-    if exact_range {
-        return range;
-    }
-    let pattern = format!("{}%", escape_like(needle));
-    range.and(lowered().like(LikeExpr::new(pattern).escape('\\')))
-}
-
-fn escape_like(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            escaped.push('\\');
-        }
-        escaped.push(c);
-    }
-    escaped
+        .and(lowered().lt(format!("{needle}\u{10FFFF}")))
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{escape_like, Paging};
+    use super::Paging;
 
     #[test]
     fn paging_defaults_and_bounds() {
@@ -134,10 +128,5 @@ mod tests {
         assert_eq!(paging.page_count(0), 1);
         assert_eq!(paging.page_count(20), 1);
         assert_eq!(paging.page_count(21), 2);
-    }
-
-    #[test]
-    fn like_wildcards_are_escaped() {
-        assert_eq!(escape_like(r"a%b_c\d"), r"a\%b\_c\\d");
     }
 }
