@@ -114,6 +114,32 @@ pub fn is_unavailable(err: &DbErr) -> bool {
     }
 }
 
+/// SQLite's `SQLITE_BUSY` or `SQLITE_LOCKED`, however the error came
+/// (connecting, executing or querying): another connection holds a lock.
+pub fn is_sqlite_busy(err: &DbErr) -> bool {
+    use sea_orm::sqlx::Error;
+    use sea_orm::RuntimeErr;
+    match err {
+        DbErr::Conn(RuntimeErr::SqlxError(e))
+        | DbErr::Exec(RuntimeErr::SqlxError(e))
+        | DbErr::Query(RuntimeErr::SqlxError(e)) => {
+            matches!(e.as_ref(), Error::Database(db) if sqlite_busy(db.as_ref()))
+        }
+        _ => false,
+    }
+}
+
+/// The primary result code (the low byte of the extended one) is
+/// `SQLITE_BUSY` (5) or `SQLITE_LOCKED` (6).
+fn sqlite_busy(db: &dyn sea_orm::sqlx::error::DatabaseError) -> bool {
+    db.try_downcast_ref::<sea_orm::sqlx::sqlite::SqliteError>()
+        .is_some()
+        && db
+            .code()
+            .and_then(|code| code.parse::<i32>().ok())
+            .is_some_and(|code| matches!(code & 0xff, 5 | 6))
+}
+
 fn driver_unavailable(err: &sea_orm::sqlx::Error) -> bool {
     use sea_orm::sqlx::Error;
     match err {
@@ -127,18 +153,8 @@ fn driver_unavailable(err: &sea_orm::sqlx::Error) -> bool {
             if let Some(pg) = db.try_downcast_ref::<sea_orm::sqlx::postgres::PgDatabaseError>() {
                 let code = pg.code();
                 code.starts_with("08") || matches!(code, "57P01" | "57P02" | "57P03" | "53300")
-            } else if db
-                .try_downcast_ref::<sea_orm::sqlx::sqlite::SqliteError>()
-                .is_some()
-            {
-                // The primary result code is the low byte of the extended one.
-                let primary = db
-                    .code()
-                    .and_then(|code| code.parse::<i32>().ok())
-                    .map(|code| code & 0xff);
-                matches!(primary, Some(5 | 6))
             } else {
-                false
+                sqlite_busy(db.as_ref())
             }
         }
         _ => false,

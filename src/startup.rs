@@ -103,7 +103,7 @@ impl Application {
         let metrics = match metrics_listener {
             Some(listener) => {
                 let port = listener.local_addr().map_err(|e| e.to_string())?.port();
-                let server = crate::metrics::serve(listener, state.clone())
+                let server = crate::routes::metrics::serve(listener, state.clone())
                     .map_err(|e| format!("cannot start the metrics server: {e}"))?;
                 Some((port, server))
             }
@@ -133,7 +133,7 @@ impl Application {
     /// Serves until SIGINT/SIGTERM, then drains in-flight requests.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         match self.metrics {
-            // The metrics listener ignores signals (see `metrics::serve`): it
+            // The metrics listener ignores signals (see `routes::metrics::serve`): it
             // stops once the main server has drained its requests.
             Some((_, metrics)) => {
                 let handle = metrics.handle();

@@ -6,6 +6,7 @@ mod admin_pages;
 mod admin_support;
 mod api_users;
 mod audit;
+mod audit_rollback;
 mod authorize;
 mod bad_input;
 mod cli;

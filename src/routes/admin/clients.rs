@@ -10,7 +10,7 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::view::{when, Chrome};
+use super::view::{Chrome, Timestamp};
 use super::{check_csrf, chrome, render, see_other, PageError};
 use crate::clients::{self, ClientInput, ClientSecret};
 use crate::entities::client;
@@ -41,7 +41,7 @@ pub struct ClientRow {
     pub first_party: bool,
     pub disabled: bool,
     pub confidential: bool,
-    pub created: String,
+    pub created: Timestamp,
 }
 
 impl From<&client::Model> for ClientRow {
@@ -55,7 +55,7 @@ impl From<&client::Model> for ClientRow {
             first_party: c.first_party,
             disabled: c.disabled,
             confidential: c.confidential,
-            created: when(c.created_at),
+            created: Timestamp::new(c.created_at),
         }
     }
 }

@@ -6,7 +6,6 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::account::{AccountPage, PasswordErrors};
-use crate::audit::{self, AuditKind, Event};
 use crate::auth::password::unreadable_hash;
 use crate::auth::signin::{check_password, Attempt, SignInError};
 use crate::auth::signin_queue::RETRY_AFTER_SECONDS;
@@ -54,7 +53,7 @@ pub async fn post_password(
             ip: ip.as_deref(),
             client_id: None,
         };
-        match check_password(&state, &attempt).await {
+        match check_password(&state.signin(), &attempt).await {
             Ok(_) => {}
             Err(SignInError::InvalidCredentials | SignInError::Disabled) => {
                 errors.current = Some("The current password is incorrect.".into());
@@ -76,27 +75,15 @@ pub async fn post_password(
         }
     };
 
-    users::set_password(
+    users::change_own_password(
         &state.db,
         &state.hasher,
         &principal.user,
         &password,
-        Some(&principal.session.id),
+        &principal.session.id,
+        ip.as_deref(),
     )
     .await?;
-    let username = principal.user.username.as_str();
-    audit::record(
-        &state.db,
-        AuditKind::PasswordChanged,
-        Event {
-            actor: Some(username),
-            subject: Some(username),
-            ip: ip.as_deref(),
-            detail: "changed from the account page; other sessions ended",
-            ..Event::default()
-        },
-    )
-    .await;
     flash::set(
         &session,
         Flash::success("Your password has been changed. Every other session has been signed out."),
