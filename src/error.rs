@@ -224,7 +224,7 @@ mod tests {
     use sea_orm::sqlx;
     use sea_orm::{DbErr, RuntimeErr};
 
-    use super::is_unavailable;
+    use super::{is_sqlite_busy, is_unavailable};
 
     fn query(err: sqlx::Error) -> DbErr {
         DbErr::Query(RuntimeErr::SqlxError(Arc::new(err)))
@@ -244,5 +244,31 @@ mod tests {
         assert!(!is_unavailable(&bug));
         let decode = query(sqlx::Error::ColumnNotFound("closed".into()));
         assert!(!is_unavailable(&decode));
+    }
+
+    #[tokio::test]
+    async fn a_database_another_connection_holds_is_busy_by_its_code_not_its_text() {
+        use sqlx::sqlite::SqliteConnectOptions;
+        use sqlx::ConnectOptions;
+        let dir = tempfile::tempdir().unwrap();
+        let options = SqliteConnectOptions::new()
+            .filename(dir.path().join("busy.db"))
+            .create_if_missing(true)
+            .busy_timeout(std::time::Duration::ZERO);
+        let mut holder = options.connect().await.unwrap();
+        sqlx::query("BEGIN IMMEDIATE")
+            .execute(&mut holder)
+            .await
+            .unwrap();
+        let mut other = options.connect().await.unwrap();
+        let busy = sqlx::query("BEGIN IMMEDIATE")
+            .execute(&mut other)
+            .await
+            .unwrap_err();
+        assert!(is_sqlite_busy(&DbErr::Conn(RuntimeErr::SqlxError(
+            Arc::new(busy)
+        ))));
+        let text = DbErr::Custom("(code: 5) database is locked".into());
+        assert!(!is_sqlite_busy(&text));
     }
 }
