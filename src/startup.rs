@@ -229,14 +229,13 @@ fn serve(
 
 /// Every route, with the scope each needs declared here, in one place.
 pub fn routes_config(cfg: &mut web::ServiceConfig) {
-    cfg.route("/healthz", web::get().to(routes::health::get_healthz))
-        .route(
-            "/static/{file}",
-            web::get().to(crate::http::static_files::get_static_file),
+    cfg.service(web::resource("/healthz").route(web::get().to(routes::health::get_healthz)))
+        .service(
+            web::resource("/static/{file}")
+                .route(web::get().to(crate::http::static_files::get_static_file)),
         )
-        .route(
-            "/favicon.ico",
-            web::get().to(crate::http::static_files::get_icon),
+        .service(
+            web::resource("/favicon.ico").route(web::get().to(crate::http::static_files::get_icon)),
         )
         .service(
             web::resource("/token")

@@ -14,6 +14,7 @@ mod m20261128_000002_create_clients;
 mod m20261128_000003_create_signin_attempts;
 mod m20261128_000004_create_authorization_codes;
 mod m20261128_000005_widen_session_kind;
+mod m20261130_000001_user_count;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000003_create_signin_attempts::Migration),
             Box::new(m20261128_000004_create_authorization_codes::Migration),
             Box::new(m20261128_000005_widen_session_kind::Migration),
+            Box::new(m20261130_000001_user_count::Migration),
         ]
     }
 }

@@ -6,12 +6,15 @@
 //! `m20261123_000001`), and the match is written as a range on that
 //! expression, which SQLite and PostgreSQL both answer from the index; a
 //! substring match (`LIKE '%q%'`) would read every row on every request.
-//! Only one page of rows is loaded (`LIMIT`/`OFFSET`), and the total is a
-//! `COUNT` in SQL. Case folding is ASCII-only, as SQLite's `lower()` is.
+//! Only one page of rows is loaded (`LIMIT`/`OFFSET`). The total of a search
+//! is a `COUNT` in SQL over the rows the indexes find; the total of the whole
+//! directory is the one row of `user_count`, kept exact by triggers
+//! (migration `m20261130_000001`), since a `COUNT(*)` reads every user
+//! (docs/performance.md). Case folding is ASCII-only, as SQLite's `lower()` is.
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, SimpleExpr};
 use sea_orm::{
-    Condition, DatabaseConnection, DbBackend, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    Condition, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Statement,
 };
 
 use crate::domain::Paging;
@@ -39,11 +42,13 @@ pub async fn search(
 ) -> Result<UserPage, AppError> {
     let needle: String = q.trim().chars().take(MAX_QUERY_CHARS).collect();
     let mut query = User::find();
-    if !needle.is_empty() {
+    let total = if needle.is_empty() {
+        user_count(db).await?
+    } else {
         let exact_range = db.get_database_backend() == DbBackend::Sqlite;
         query = query.filter(prefix_of_any(&needle.to_ascii_lowercase(), exact_range));
-    }
-    let total = query.clone().count(db).await?;
+        query.clone().count(db).await?
+    };
     let users = query
         .order_by_asc(user::Column::Username)
         .limit(paging.per_page)
@@ -55,6 +60,17 @@ pub async fn search(
         total,
         paging,
     })
+}
+
+/// How many users there are, from the row the triggers on `users` keep.
+async fn user_count(db: &DatabaseConnection) -> Result<u64, DbErr> {
+    let sql = "SELECT total FROM user_count WHERE id = 1";
+    let row = db
+        .query_one_raw(Statement::from_string(db.get_database_backend(), sql))
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound("the user_count row".into()))?;
+    let total: i64 = row.try_get("", "total")?;
+    u64::try_from(total).map_err(|_| DbErr::Custom(format!("user_count is {total}")))
 }
 
 fn prefix_of_any(needle: &str, exact_range: bool) -> Condition {

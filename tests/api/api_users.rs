@@ -11,6 +11,7 @@ async fn create(app: &TestApp, token: &str, body: serde_json::Value) -> reqwest:
 
 mod access;
 
+mod count;
 mod listing;
 
 #[tokio::test]

@@ -33,6 +33,7 @@ mod password_grant;
 mod process;
 mod refresh_grant;
 mod revoke;
+mod schema_limits;
 mod security;
 mod session_expiry;
 mod token_endpoint;

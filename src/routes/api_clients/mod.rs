@@ -81,18 +81,30 @@ impl From<&client::Model> for ClientView {
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ClientBody {
+    /// 1–64 of `A-Z a-z 0-9 . _ ~ -`; required on creation, never changed.
+    #[schema(min_length = 1, max_length = 64, pattern = r"^[A-Za-z0-9._~-]+$")]
     client_id: Option<String>,
+    #[schema(min_length = 1, max_length = 100)]
     name: Option<String>,
+    /// `public` or `confidential`; set on creation only.
     #[serde(rename = "type")]
+    #[schema(pattern = "^(public|confidential)$")]
     client_type: Option<String>,
+    /// Any of `authorization_code`, `refresh_token`, `password` (first-party
+    /// clients only), `client_credentials` (confidential clients only).
+    #[schema(min_items = 1)]
     grant_types: Option<Vec<String>>,
     scopes: Option<Vec<String>>,
     redirect_uris: Option<Vec<String>>,
     post_logout_redirect_uris: Option<Vec<String>>,
     first_party: Option<bool>,
+    /// Seconds, 1 to 86400; `null` for the server's default.
     #[serde(default, deserialize_with = "present")]
+    #[schema(minimum = 1, maximum = 86400)]
     access_token_ttl: Option<Option<i64>>,
+    /// Seconds, 1 to 31536000; `null` for the server's default.
     #[serde(default, deserialize_with = "present")]
+    #[schema(minimum = 1, maximum = 31536000)]
     refresh_token_ttl: Option<Option<i64>>,
     disabled: Option<bool>,
 }

@@ -16,7 +16,7 @@ pub struct ListParams {
     /// Matches a prefix of the username, email or full name.
     q: Option<String>,
     /// From 1.
-    #[param(value_type = Option<u64>, minimum = 1)]
+    #[param(value_type = Option<u64>, minimum = 1, maximum = 4294967295_u64)]
     page: Option<String>,
     /// Default 20, at most 100.
     #[param(value_type = Option<u64>, minimum = 1, maximum = 100)]
@@ -63,9 +63,22 @@ pub async fn get_users(
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateUser {
+    /// 1–64 letters, digits and `. _ - @`.
+    #[schema(
+        required = true,
+        min_length = 1,
+        max_length = 64,
+        pattern = r"^[A-Za-z0-9._@-]+$"
+    )]
     username: Option<String>,
+    /// At least 8 characters and at most 72 bytes in UTF-8 (bcrypt's limit).
+    #[schema(required = true, min_length = 8, max_length = 72)]
     password: Option<String>,
+    /// `name@example.com`; blank means none.
+    #[schema(max_length = 254)]
     email: Option<String>,
+    /// At most 200 characters, no control characters; blank means none.
+    #[schema(max_length = 200)]
     full_name: Option<String>,
     #[serde(default)]
     scopes: Vec<String>,

@@ -37,12 +37,18 @@ pub async fn get_user(
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PatchUser {
+    /// `name@example.com`; blank or `null` removes it.
     #[serde(default, deserialize_with = "present")]
+    #[schema(max_length = 254)]
     email: Option<Option<String>>,
+    /// At most 200 characters; blank or `null` removes it.
     #[serde(default, deserialize_with = "present")]
+    #[schema(max_length = 200)]
     full_name: Option<Option<String>>,
     scopes: Option<Vec<String>>,
     disabled: Option<bool>,
+    /// At least 8 characters and at most 72 bytes in UTF-8 (bcrypt's limit).
+    #[schema(min_length = 8, max_length = 72)]
     password: Option<String>,
 }
 
