@@ -5,8 +5,8 @@
 //! the operator).
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
+    EntityTrait, QueryFilter, QueryOrder, Set,
 };
 use uuid::Uuid;
 
@@ -56,23 +56,26 @@ pub async fn create(
         ..Default::default()
     };
     apply_settings(&mut row, &new.settings);
-    let client = actor
-        .audited(db, new.client_id.as_str(), async |txn| {
-            let created = row.insert(txn).await.map_err(|e| {
-                if is_unique_violation(&e) {
-                    AppError::Conflict(format!("the client id {} is taken", new.client_id))
-                } else {
-                    e.into()
-                }
-            })?;
-            let detail = format!(
-                "{} client; grants: {}; scopes: {}",
-                created.client_type(),
-                created.grant_types,
-                or_none(&created.scopes)
-            );
-            Ok((created, vec![(AuditKind::ClientCreated, detail)]))
+    let insert = async |txn: &DatabaseTransaction| {
+        row.insert(txn).await.map_err(|e| {
+            if is_unique_violation(&e) {
+                AppError::Conflict(format!("the client id {} is taken", new.client_id))
+            } else {
+                e.into()
+            }
         })
+    };
+    let detail = |created: &client::Model| {
+        format!(
+            "{} client; grants: {}; scopes: {}",
+            created.client_type(),
+            created.grant_types,
+            or_none(&created.scopes)
+        )
+    };
+    let kind = AuditKind::ClientCreated;
+    let client = actor
+        .audited_once(db, new.client_id.as_str(), kind, insert, detail)
         .await?;
     Ok(Registered { client, secret })
 }
@@ -181,23 +184,22 @@ pub async fn rotate_secret(
         )));
     }
     let secret = ClientSecret::generate();
+    let rotate = async |txn: &DatabaseTransaction| {
+        let rotated = Client::update_many()
+            .col_expr(client::Column::SecretHash, Expr::value(secret.hash()))
+            .col_expr(client::Column::UpdatedAt, Expr::value(clock::now()))
+            .filter(client::Column::ClientId.eq(client.client_id.as_str()))
+            .exec(txn)
+            .await?;
+        if rotated.rows_affected == 0 {
+            return Err(not_found(client));
+        }
+        Ok(secret)
+    };
+    let detail = |_: &ClientSecret| "new secret; the old one no longer works".into();
+    let kind = AuditKind::ClientSecretRotated;
     actor
-        .audited(db, &client.client_id, async |txn| {
-            let rotated = Client::update_many()
-                .col_expr(client::Column::SecretHash, Expr::value(secret.hash()))
-                .col_expr(client::Column::UpdatedAt, Expr::value(clock::now()))
-                .filter(client::Column::ClientId.eq(client.client_id.as_str()))
-                .exec(txn)
-                .await?;
-            if rotated.rows_affected == 0 {
-                return Err(not_found(client));
-            }
-            let detail = "new secret; the old one no longer works";
-            Ok((
-                secret,
-                vec![(AuditKind::ClientSecretRotated, detail.into())],
-            ))
-        })
+        .audited_once(db, &client.client_id, kind, rotate, detail)
         .await
 }
 
@@ -208,18 +210,20 @@ pub async fn delete(
     actor: &Actor,
     client: &client::Model,
 ) -> Result<(), AppError> {
+    let delete = async |txn: &DatabaseTransaction| {
+        let deleted = Client::delete_by_id(client.client_id.as_str())
+            .exec(txn)
+            .await?;
+        if deleted.rows_affected == 0 {
+            return Err(not_found(client));
+        }
+        end_sessions(txn, &client.client_id).await?;
+        Ok(())
+    };
+    let detail = |_: &()| "deleted; its sessions and tokens ended".into();
+    let kind = AuditKind::ClientDeleted;
     actor
-        .audited(db, &client.client_id, async |txn| {
-            let deleted = Client::delete_by_id(client.client_id.as_str())
-                .exec(txn)
-                .await?;
-            if deleted.rows_affected == 0 {
-                return Err(not_found(client));
-            }
-            end_sessions(txn, &client.client_id).await?;
-            let detail = "deleted; its sessions and tokens ended";
-            Ok(((), vec![(AuditKind::ClientDeleted, detail.into())]))
-        })
+        .audited_once(db, &client.client_id, kind, delete, detail)
         .await
 }
 
@@ -230,19 +234,21 @@ pub async fn end_own_tokens(
     actor: &Actor,
     client: &client::Model,
 ) -> Result<(), AppError> {
+    let new_generation = async |txn: &DatabaseTransaction| {
+        Client::update_many()
+            .col_expr(
+                client::Column::Generation,
+                Expr::value(Uuid::new_v4().to_string()),
+            )
+            .filter(client::Column::ClientId.eq(client.client_id.as_str()))
+            .exec(txn)
+            .await?;
+        Ok(())
+    };
+    let detail = |_: &()| "its client_credentials tokens revoked (RFC 7009)".into();
+    let kind = AuditKind::SessionsRevoked;
     actor
-        .audited(db, &client.client_id, async |txn| {
-            Client::update_many()
-                .col_expr(
-                    client::Column::Generation,
-                    Expr::value(Uuid::new_v4().to_string()),
-                )
-                .filter(client::Column::ClientId.eq(client.client_id.as_str()))
-                .exec(txn)
-                .await?;
-            let detail = "its client_credentials tokens revoked (RFC 7009)";
-            Ok(((), vec![(AuditKind::SessionsRevoked, detail.into())]))
-        })
+        .audited_once(db, &client.client_id, kind, new_generation, detail)
         .await
 }
 

@@ -19,8 +19,7 @@ use crate::users::{self, UserUpdate};
     params(("username" = String, Path)),
     responses(
         (status = 200, description = "The user", body = UserView),
-        (status = 401, description = "No valid token", body = crate::http::errors::BearerErrorBody),
-        (status = 403, description = "`insufficient_scope`", body = crate::http::errors::BearerErrorBody),
+        crate::routes::api_docs::ReadRefusals,
         (status = 404, description = "No such user", body = crate::routes::api_docs::ApiErrorBody),
     ),
     security(("bearer" = []), ("oauth2" = ["users:read"]))
@@ -77,8 +76,7 @@ where
         (status = 404, description = "No such user", body = crate::routes::api_docs::ApiErrorBody),
         (status = 409, description = "The last admin would lose `admin`", body = crate::routes::api_docs::ApiErrorBody),
         (status = 422, description = "`validation_failed`", body = crate::routes::api_docs::ApiErrorBody),
-        (status = 400, description = "Unreadable JSON or an unknown field", body = crate::routes::api_docs::ApiErrorBody),
-        (status = 415, description = "Not application/json", body = crate::routes::api_docs::ApiErrorBody),
+        crate::routes::api_docs::BodyRefusals,
     ),
     security(("bearer" = []), ("oauth2" = ["users:write"]))
 )]

@@ -54,8 +54,7 @@ pub struct SignOutResult {
     params(("username" = String, Path)),
     responses(
         (status = 200, description = "The live sessions", body = SessionList),
-        (status = 401, description = "No valid token", body = crate::http::errors::BearerErrorBody),
-        (status = 403, description = "`insufficient_scope`", body = crate::http::errors::BearerErrorBody),
+        crate::routes::api_docs::ReadRefusals,
         (status = 404, description = "No such user", body = crate::routes::api_docs::ApiErrorBody),
     ),
     security(("bearer" = []), ("oauth2" = ["users:read"]))
