@@ -196,11 +196,16 @@ pub async fn rotate_secret(
         }
         Ok(secret)
     };
-    let detail = |_: &ClientSecret| "new secret; the old one no longer works".into();
-    let kind = AuditKind::ClientSecretRotated;
-    actor
-        .audited_once(db, &client.client_id, kind, rotate, detail)
-        .await
+    let detail = "new secret; the old one no longer works";
+    changed(
+        db,
+        actor,
+        client,
+        AuditKind::ClientSecretRotated,
+        detail,
+        rotate,
+    )
+    .await
 }
 
 /// Deletes a client and ends its sessions; its id is free again, and a new
@@ -220,11 +225,8 @@ pub async fn delete(
         end_sessions(txn, &client.client_id).await?;
         Ok(())
     };
-    let detail = |_: &()| "deleted; its sessions and tokens ended".into();
-    let kind = AuditKind::ClientDeleted;
-    actor
-        .audited_once(db, &client.client_id, kind, delete, detail)
-        .await
+    let detail = "deleted; its sessions and tokens ended";
+    changed(db, actor, client, AuditKind::ClientDeleted, detail, delete).await
 }
 
 /// Ends every `client_credentials` token of `client` by giving it a new
@@ -245,11 +247,16 @@ pub async fn end_own_tokens(
             .await?;
         Ok(())
     };
-    let detail = |_: &()| "its client_credentials tokens revoked (RFC 7009)".into();
-    let kind = AuditKind::SessionsRevoked;
-    actor
-        .audited_once(db, &client.client_id, kind, new_generation, detail)
-        .await
+    let detail = "its client_credentials tokens revoked (RFC 7009)";
+    changed(
+        db,
+        actor,
+        client,
+        AuditKind::SessionsRevoked,
+        detail,
+        new_generation,
+    )
+    .await
 }
 
 /// Inside the transaction that opens a session for `client`: whether the
@@ -272,6 +279,22 @@ pub async fn still_current(
         .exec(txn)
         .await?;
     Ok(touched.rows_affected == 1)
+}
+
+/// Runs `action` on `client`, recorded as one `kind` event with `detail`
+/// in the same transaction.
+async fn changed<T>(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    client: &client::Model,
+    kind: AuditKind,
+    detail: &str,
+    action: impl AsyncFnOnce(&DatabaseTransaction) -> Result<T, AppError>,
+) -> Result<T, AppError> {
+    let detail = |_: &T| detail.to_owned();
+    actor
+        .audited_once(db, &client.client_id, kind, action, detail)
+        .await
 }
 
 fn not_found(client: &client::Model) -> AppError {

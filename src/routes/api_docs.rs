@@ -62,6 +62,15 @@ pub enum ReadRefusals {
     Scope(BearerErrorBody),
 }
 
+/// The refusals of a change through `/api/users` (RFC 6750 §3.1).
+#[derive(utoipa::IntoResponses)]
+pub enum WriteRefusals {
+    #[response(status = 401, description = "No valid Bearer token")]
+    NoToken(BearerErrorBody),
+    #[response(status = 403, description = "`insufficient_scope`")]
+    Scope(BearerErrorBody),
+}
+
 /// A JSON body the API cannot read.
 #[derive(utoipa::IntoResponses)]
 pub enum BodyRefusals {

@@ -125,8 +125,7 @@ fn parse_patch(body: PatchUser) -> Result<UserUpdate, AppError> {
     params(("username" = String, Path)),
     responses(
         (status = 204, description = "Deleted, with every session"),
-        (status = 401, description = "No valid Bearer token", body = crate::http::errors::BearerErrorBody),
-        (status = 403, description = "`insufficient_scope`", body = crate::http::errors::BearerErrorBody),
+        crate::routes::api_docs::WriteRefusals,
         (status = 404, description = "No such user", body = crate::routes::api_docs::ApiErrorBody),
         (status = 409, description = "The last admin", body = crate::routes::api_docs::ApiErrorBody),
     ),

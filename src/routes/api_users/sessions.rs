@@ -80,8 +80,7 @@ pub async fn get_sessions(
     params(("username" = String, Path)),
     responses(
         (status = 200, description = "Every token of the user stops working", body = SignOutResult),
-        (status = 401, description = "No valid Bearer token", body = crate::http::errors::BearerErrorBody),
-        (status = 403, description = "`insufficient_scope`", body = crate::http::errors::BearerErrorBody),
+        crate::routes::api_docs::WriteRefusals,
         (status = 404, description = "No such user", body = crate::routes::api_docs::ApiErrorBody),
     ),
     security(("bearer" = []), ("oauth2" = ["users:write"]))
