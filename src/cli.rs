@@ -136,19 +136,17 @@ pub async fn run_admin_command(settings: &Settings, command: Command) -> Result<
                 .map_err(message)?;
             println!("password changed for {name}; all their sessions ended");
         }
-        UserCommand::Disable { name } => {
-            let user = named(&name).await?;
-            users::set_disabled(&conn, &user, true)
+        UserCommand::Disable { ref name } | UserCommand::Enable { ref name } => {
+            let disabled = matches!(user_command, UserCommand::Disable { .. });
+            let user = named(name).await?;
+            users::set_disabled(&conn, &user, disabled)
                 .await
                 .map_err(message)?;
-            println!("disabled {name}; all their sessions ended");
-        }
-        UserCommand::Enable { name } => {
-            let user = named(&name).await?;
-            users::set_disabled(&conn, &user, false)
-                .await
-                .map_err(message)?;
-            println!("enabled {name}");
+            if disabled {
+                println!("disabled {name}; all their sessions ended");
+            } else {
+                println!("enabled {name}");
+            }
         }
         UserCommand::Delete { name } => {
             let user = named(&name).await?;

@@ -71,6 +71,16 @@ pub enum WriteRefusals {
     Scope(BearerErrorBody),
 }
 
+/// No user of the name the path gives.
+#[derive(utoipa::IntoResponses)]
+#[response(status = 404, description = "No such user")]
+pub struct NoSuchUser(pub ApiErrorBody);
+
+/// No client of the id the path gives.
+#[derive(utoipa::IntoResponses)]
+#[response(status = 404, description = "No such client")]
+pub struct NoSuchClient(pub ApiErrorBody);
+
 /// A JSON body the API cannot read.
 #[derive(utoipa::IntoResponses)]
 pub enum BodyRefusals {

@@ -228,7 +228,7 @@ pub async fn post_client(
     responses(
         (status = 200, description = "The client, never its secret", body = ClientView),
         crate::routes::api_docs::AdminRefusals,
-        (status = 404, description = "No such client", body = crate::routes::api_docs::ApiErrorBody),
+        crate::routes::api_docs::NoSuchClient,
     ),
     security(("bearer" = []), ("oauth2" = ["admin"]))
 )]
@@ -249,7 +249,7 @@ pub async fn get_client(
     responses(
         (status = 200, description = "The changed client", body = ClientView),
         crate::routes::api_docs::AdminRefusals,
-        (status = 404, description = "No such client", body = crate::routes::api_docs::ApiErrorBody),
+        crate::routes::api_docs::NoSuchClient,
         (status = 422, description = "`validation_failed`", body = crate::routes::api_docs::ApiErrorBody),
         crate::routes::api_docs::BodyRefusals,
     ),
@@ -275,7 +275,7 @@ pub async fn patch_client(
     responses(
         (status = 200, description = "The new secret, shown once", body = NewSecret),
         crate::routes::api_docs::AdminRefusals,
-        (status = 404, description = "No such client", body = crate::routes::api_docs::ApiErrorBody),
+        crate::routes::api_docs::NoSuchClient,
         (status = 409, description = "A public client has no secret", body = crate::routes::api_docs::ApiErrorBody),
     ),
     security(("bearer" = []), ("oauth2" = ["admin"]))
@@ -300,7 +300,7 @@ pub async fn post_secret(
     responses(
         (status = 204, description = "Deleted; its sessions and tokens end"),
         crate::routes::api_docs::AdminRefusals,
-        (status = 404, description = "No such client", body = crate::routes::api_docs::ApiErrorBody),
+        crate::routes::api_docs::NoSuchClient,
     ),
     security(("bearer" = []), ("oauth2" = ["admin"]))
 )]

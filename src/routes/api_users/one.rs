@@ -20,7 +20,7 @@ use crate::users::{self, UserUpdate};
     responses(
         (status = 200, description = "The user", body = UserView),
         crate::routes::api_docs::ReadRefusals,
-        (status = 404, description = "No such user", body = crate::routes::api_docs::ApiErrorBody),
+        crate::routes::api_docs::NoSuchUser,
     ),
     security(("bearer" = []), ("oauth2" = ["users:read"]))
 )]
@@ -73,7 +73,7 @@ where
         (status = 401, description = "No valid Bearer token", body = crate::http::errors::BearerErrorBody),
         (status = 403, description = "`insufficient_scope`, or a change that needs `admin`",
          body = crate::http::errors::BearerErrorBody),
-        (status = 404, description = "No such user", body = crate::routes::api_docs::ApiErrorBody),
+        crate::routes::api_docs::NoSuchUser,
         (status = 409, description = "The last admin would lose `admin`", body = crate::routes::api_docs::ApiErrorBody),
         (status = 422, description = "`validation_failed`", body = crate::routes::api_docs::ApiErrorBody),
         crate::routes::api_docs::BodyRefusals,
@@ -126,7 +126,7 @@ fn parse_patch(body: PatchUser) -> Result<UserUpdate, AppError> {
     responses(
         (status = 204, description = "Deleted, with every session"),
         crate::routes::api_docs::WriteRefusals,
-        (status = 404, description = "No such user", body = crate::routes::api_docs::ApiErrorBody),
+        crate::routes::api_docs::NoSuchUser,
         (status = 409, description = "The last admin", body = crate::routes::api_docs::ApiErrorBody),
     ),
     security(("bearer" = []), ("oauth2" = ["users:write"]))

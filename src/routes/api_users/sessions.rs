@@ -55,7 +55,7 @@ pub struct SignOutResult {
     responses(
         (status = 200, description = "The live sessions", body = SessionList),
         crate::routes::api_docs::ReadRefusals,
-        (status = 404, description = "No such user", body = crate::routes::api_docs::ApiErrorBody),
+        crate::routes::api_docs::NoSuchUser,
     ),
     security(("bearer" = []), ("oauth2" = ["users:read"]))
 )]
@@ -81,7 +81,7 @@ pub async fn get_sessions(
     responses(
         (status = 200, description = "Every token of the user stops working", body = SignOutResult),
         crate::routes::api_docs::WriteRefusals,
-        (status = 404, description = "No such user", body = crate::routes::api_docs::ApiErrorBody),
+        crate::routes::api_docs::NoSuchUser,
     ),
     security(("bearer" = []), ("oauth2" = ["users:write"]))
 )]
