@@ -5,8 +5,8 @@
 //! the operator).
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
+    EntityTrait, QueryFilter, QueryOrder, Set,
 };
 use uuid::Uuid;
 
@@ -56,23 +56,26 @@ pub async fn create(
         ..Default::default()
     };
     apply_settings(&mut row, &new.settings);
-    let client = actor
-        .audited(db, new.client_id.as_str(), async |txn| {
-            let created = row.insert(txn).await.map_err(|e| {
-                if is_unique_violation(&e) {
-                    AppError::Conflict(format!("the client id {} is taken", new.client_id))
-                } else {
-                    e.into()
-                }
-            })?;
-            let detail = format!(
-                "{} client; grants: {}; scopes: {}",
-                created.client_type(),
-                created.grant_types,
-                or_none(&created.scopes)
-            );
-            Ok((created, vec![(AuditKind::ClientCreated, detail)]))
+    let insert = async |txn: &DatabaseTransaction| {
+        row.insert(txn).await.map_err(|e| {
+            if is_unique_violation(&e) {
+                AppError::Conflict(format!("the client id {} is taken", new.client_id))
+            } else {
+                e.into()
+            }
         })
+    };
+    let detail = |created: &client::Model| {
+        format!(
+            "{} client; grants: {}; scopes: {}",
+            created.client_type(),
+            created.grant_types,
+            or_none(&created.scopes)
+        )
+    };
+    let kind = AuditKind::ClientCreated;
+    let client = actor
+        .audited_once(db, new.client_id.as_str(), kind, insert, detail)
         .await?;
     Ok(Registered { client, secret })
 }
@@ -181,24 +184,28 @@ pub async fn rotate_secret(
         )));
     }
     let secret = ClientSecret::generate();
-    actor
-        .audited(db, &client.client_id, async |txn| {
-            let rotated = Client::update_many()
-                .col_expr(client::Column::SecretHash, Expr::value(secret.hash()))
-                .col_expr(client::Column::UpdatedAt, Expr::value(clock::now()))
-                .filter(client::Column::ClientId.eq(client.client_id.as_str()))
-                .exec(txn)
-                .await?;
-            if rotated.rows_affected == 0 {
-                return Err(not_found(client));
-            }
-            let detail = "new secret; the old one no longer works";
-            Ok((
-                secret,
-                vec![(AuditKind::ClientSecretRotated, detail.into())],
-            ))
-        })
-        .await
+    let rotate = async |txn: &DatabaseTransaction| {
+        let rotated = Client::update_many()
+            .col_expr(client::Column::SecretHash, Expr::value(secret.hash()))
+            .col_expr(client::Column::UpdatedAt, Expr::value(clock::now()))
+            .filter(client::Column::ClientId.eq(client.client_id.as_str()))
+            .exec(txn)
+            .await?;
+        if rotated.rows_affected == 0 {
+            return Err(not_found(client));
+        }
+        Ok(secret)
+    };
+    let detail = "new secret; the old one no longer works";
+    changed(
+        db,
+        actor,
+        client,
+        AuditKind::ClientSecretRotated,
+        detail,
+        rotate,
+    )
+    .await
 }
 
 /// Deletes a client and ends its sessions; its id is free again, and a new
@@ -208,19 +215,18 @@ pub async fn delete(
     actor: &Actor,
     client: &client::Model,
 ) -> Result<(), AppError> {
-    actor
-        .audited(db, &client.client_id, async |txn| {
-            let deleted = Client::delete_by_id(client.client_id.as_str())
-                .exec(txn)
-                .await?;
-            if deleted.rows_affected == 0 {
-                return Err(not_found(client));
-            }
-            end_sessions(txn, &client.client_id).await?;
-            let detail = "deleted; its sessions and tokens ended";
-            Ok(((), vec![(AuditKind::ClientDeleted, detail.into())]))
-        })
-        .await
+    let delete = async |txn: &DatabaseTransaction| {
+        let deleted = Client::delete_by_id(client.client_id.as_str())
+            .exec(txn)
+            .await?;
+        if deleted.rows_affected == 0 {
+            return Err(not_found(client));
+        }
+        end_sessions(txn, &client.client_id).await?;
+        Ok(())
+    };
+    let detail = "deleted; its sessions and tokens ended";
+    changed(db, actor, client, AuditKind::ClientDeleted, detail, delete).await
 }
 
 /// Ends every `client_credentials` token of `client` by giving it a new
@@ -230,20 +236,27 @@ pub async fn end_own_tokens(
     actor: &Actor,
     client: &client::Model,
 ) -> Result<(), AppError> {
-    actor
-        .audited(db, &client.client_id, async |txn| {
-            Client::update_many()
-                .col_expr(
-                    client::Column::Generation,
-                    Expr::value(Uuid::new_v4().to_string()),
-                )
-                .filter(client::Column::ClientId.eq(client.client_id.as_str()))
-                .exec(txn)
-                .await?;
-            let detail = "its client_credentials tokens revoked (RFC 7009)";
-            Ok(((), vec![(AuditKind::SessionsRevoked, detail.into())]))
-        })
-        .await
+    let new_generation = async |txn: &DatabaseTransaction| {
+        Client::update_many()
+            .col_expr(
+                client::Column::Generation,
+                Expr::value(Uuid::new_v4().to_string()),
+            )
+            .filter(client::Column::ClientId.eq(client.client_id.as_str()))
+            .exec(txn)
+            .await?;
+        Ok(())
+    };
+    let detail = "its client_credentials tokens revoked (RFC 7009)";
+    changed(
+        db,
+        actor,
+        client,
+        AuditKind::SessionsRevoked,
+        detail,
+        new_generation,
+    )
+    .await
 }
 
 /// Inside the transaction that opens a session for `client`: whether the
@@ -266,6 +279,22 @@ pub async fn still_current(
         .exec(txn)
         .await?;
     Ok(touched.rows_affected == 1)
+}
+
+/// Runs `action` on `client`, recorded as one `kind` event with `detail`
+/// in the same transaction.
+async fn changed<T>(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    client: &client::Model,
+    kind: AuditKind,
+    detail: &str,
+    action: impl AsyncFnOnce(&DatabaseTransaction) -> Result<T, AppError>,
+) -> Result<T, AppError> {
+    let detail = |_: &T| detail.to_owned();
+    actor
+        .audited_once(db, &client.client_id, kind, action, detail)
+        .await
 }
 
 fn not_found(client: &client::Model) -> AppError {

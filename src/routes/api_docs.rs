@@ -18,6 +18,7 @@ use utoipa::{Modify, OpenApi, ToSchema};
 use crate::clients::docs_client::DOCS_CLIENT_ID;
 use crate::domain::Scope;
 use crate::error::AppError;
+use crate::http::errors::BearerErrorBody;
 
 /// Swagger UI needs inline styles and `data:` images; everything it loads
 /// comes from valet itself. Every other page keeps the strict policy.
@@ -41,6 +42,52 @@ pub struct ApiErrorBody {
     pub error_description: Option<String>,
     /// For `validation_failed`: a message per bad field.
     pub fields: Option<BTreeMap<String, String>>,
+}
+
+/// The refusals every `/api/clients` route shares (RFC 6750 §3.1).
+#[derive(utoipa::IntoResponses)]
+pub enum AdminRefusals {
+    #[response(status = 401, description = "No valid token")]
+    NoToken(BearerErrorBody),
+    #[response(status = 403, description = "`insufficient_scope`: needs `admin`")]
+    NotAdmin(BearerErrorBody),
+}
+
+/// The refusals every `/api/users` read shares (RFC 6750 §3.1).
+#[derive(utoipa::IntoResponses)]
+pub enum ReadRefusals {
+    #[response(status = 401, description = "No valid token")]
+    NoToken(BearerErrorBody),
+    #[response(status = 403, description = "`insufficient_scope`")]
+    Scope(BearerErrorBody),
+}
+
+/// The refusals of a change through `/api/users` (RFC 6750 §3.1).
+#[derive(utoipa::IntoResponses)]
+pub enum WriteRefusals {
+    #[response(status = 401, description = "No valid Bearer token")]
+    NoToken(BearerErrorBody),
+    #[response(status = 403, description = "`insufficient_scope`")]
+    Scope(BearerErrorBody),
+}
+
+/// No user of the name the path gives.
+#[derive(utoipa::IntoResponses)]
+#[response(status = 404, description = "No such user")]
+pub struct NoSuchUser(pub ApiErrorBody);
+
+/// No client of the id the path gives.
+#[derive(utoipa::IntoResponses)]
+#[response(status = 404, description = "No such client")]
+pub struct NoSuchClient(pub ApiErrorBody);
+
+/// A JSON body the API cannot read.
+#[derive(utoipa::IntoResponses)]
+pub enum BodyRefusals {
+    #[response(status = 400, description = "Unreadable JSON or an unknown field")]
+    Unreadable(ApiErrorBody),
+    #[response(status = 415, description = "Not application/json")]
+    NotJson(ApiErrorBody),
 }
 
 #[derive(OpenApi)]

@@ -79,6 +79,24 @@ impl Actor {
         txn.commit().await?;
         Ok(done)
     }
+
+    /// [`Actor::audited`] for an action recorded as one `kind` event, whose
+    /// detail `describe` gives from what the action returned.
+    pub(crate) async fn audited_once<T>(
+        &self,
+        db: &DatabaseConnection,
+        subject: &str,
+        kind: AuditKind,
+        action: impl AsyncFnOnce(&DatabaseTransaction) -> Result<T, AppError>,
+        describe: impl FnOnce(&T) -> String,
+    ) -> Result<T, AppError> {
+        self.audited(db, subject, async |txn| {
+            let done = action(txn).await?;
+            let detail = describe(&done);
+            Ok((done, vec![(kind, detail)]))
+        })
+        .await
+    }
 }
 
 /// What an admin action did, as audit events: kind and detail.
@@ -98,11 +116,9 @@ pub async fn create_user(
     );
     let hash = hasher.hash(&new.password).await?;
     let username = new.username.as_str().to_owned();
+    let insert = async |txn: &DatabaseTransaction| super::insert(txn, new, hash).await;
     actor
-        .audited(db, &username, async |txn| {
-            let created = super::insert(txn, new, hash).await?;
-            Ok((created, vec![(AuditKind::UserCreated, detail)]))
-        })
+        .audited_once(db, &username, AuditKind::UserCreated, insert, |_| detail)
         .await
 }
 
@@ -149,13 +165,11 @@ pub async fn delete_user(
     actor: &Actor,
     user: &user::Model,
 ) -> Result<(), AppError> {
-    may_act_on(&actor.scopes, user)?;
-    actor
-        .audited(db, &user.username, async |txn| {
-            super::delete(txn, user).await?;
-            Ok(((), vec![(AuditKind::UserDeleted, "deleted".into())]))
-        })
-        .await
+    let delete = async |txn: &DatabaseTransaction| super::delete(txn, user).await;
+    act_on(db, actor, user, AuditKind::UserDeleted, delete, |_| {
+        "deleted".into()
+    })
+    .await
 }
 
 pub async fn unlock_user(
@@ -163,13 +177,9 @@ pub async fn unlock_user(
     actor: &Actor,
     user: &user::Model,
 ) -> Result<(), AppError> {
-    may_act_on(&actor.scopes, user)?;
-    actor
-        .audited(db, &user.username, async |txn| {
-            super::unlock(txn, user).await?;
-            Ok(((), vec![(AuditKind::UserUnlocked, "lockout lifted".into())]))
-        })
-        .await
+    let unlock = async |txn: &DatabaseTransaction| super::unlock(txn, user).await;
+    let detail = |_: &()| "lockout lifted".into();
+    act_on(db, actor, user, AuditKind::UserUnlocked, unlock, detail).await
 }
 
 /// Ends every session of `user`; returns how many were live.
@@ -178,14 +188,17 @@ pub async fn sign_out_everywhere(
     actor: &Actor,
     user: &user::Model,
 ) -> Result<u64, AppError> {
-    may_act_on(&actor.scopes, user)?;
-    actor
-        .audited(db, &user.username, async |txn| {
-            let ended = super::sign_out_everywhere(txn, user).await?;
-            let detail = format!("signed out everywhere ({ended} sessions ended)");
-            Ok((ended, vec![(AuditKind::SessionsRevoked, detail)]))
-        })
-        .await
+    let sign_out = async |txn: &DatabaseTransaction| super::sign_out_everywhere(txn, user).await;
+    let detail = |ended: &u64| format!("signed out everywhere ({ended} sessions ended)");
+    act_on(
+        db,
+        actor,
+        user,
+        AuditKind::SessionsRevoked,
+        sign_out,
+        detail,
+    )
+    .await
 }
 
 pub async fn end_session(
@@ -194,15 +207,26 @@ pub async fn end_session(
     user: &user::Model,
     session_id: &str,
 ) -> Result<(), AppError> {
-    may_act_on(&actor.scopes, user)?;
+    let end = async |txn: &DatabaseTransaction| super::end_session(txn, user, session_id).await;
     // The id's first block is enough to tell sessions apart in the log.
     let short: String = session_id.chars().take(8).collect();
+    let detail = |_: &()| format!("session {short}… ended");
+    act_on(db, actor, user, AuditKind::SessionsRevoked, end, detail).await
+}
+
+/// An action on `user`, if the actor may act on them (see
+/// [`super::delegation`]), recorded as one `kind` event.
+async fn act_on<T>(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    user: &user::Model,
+    kind: AuditKind,
+    action: impl AsyncFnOnce(&DatabaseTransaction) -> Result<T, AppError>,
+    describe: impl FnOnce(&T) -> String,
+) -> Result<T, AppError> {
+    may_act_on(&actor.scopes, user)?;
     actor
-        .audited(db, &user.username, async |txn| {
-            super::end_session(txn, user, session_id).await?;
-            let detail = format!("session {short}… ended");
-            Ok(((), vec![(AuditKind::SessionsRevoked, detail)]))
-        })
+        .audited_once(db, &user.username, kind, action, describe)
         .await
 }
 

@@ -11,7 +11,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::view::{Chrome, Timestamp};
-use super::{check_csrf, chrome, render, see_other, PageError};
+use super::{check_csrf, chrome, refused_form, render, see_other, PageError};
 use crate::clients::{self, ClientInput, ClientSecret};
 use crate::entities::client;
 use crate::error::AppError;
@@ -262,12 +262,7 @@ pub async fn post_new_client(
                 }
             };
         }
-        Err(AppError::Validation(fields)) => (StatusCode::UNPROCESSABLE_ENTITY, fields),
-        Err(AppError::Conflict(message)) => (
-            StatusCode::CONFLICT,
-            BTreeMap::from([("client_id".to_owned(), message)]),
-        ),
-        Err(other) => return Err(other.into()),
+        Err(refusal) => refused_form(refusal, "client_id")?,
     };
     let page = NewClientPage {
         chrome: chrome(&session)?,

@@ -178,8 +178,7 @@ pub struct ClientsApi;
     get, path = "/api/clients", tag = "clients", summary = "Every client (scope `admin`)",
     responses(
         (status = 200, description = "The clients", body = ClientList),
-        (status = 401, description = "No valid token", body = crate::http::errors::BearerErrorBody),
-        (status = 403, description = "`insufficient_scope`: needs `admin`", body = crate::http::errors::BearerErrorBody),
+        crate::routes::api_docs::AdminRefusals,
     ),
     security(("bearer" = []), ("oauth2" = ["admin"]))
 )]
@@ -199,10 +198,8 @@ pub async fn get_clients(state: web::Data<AppState>) -> Result<HttpResponse, App
     responses(
         (status = 201, description = "The client, with `client_secret` once if confidential",
          body = ClientView),
-        (status = 400, description = "Unreadable JSON or an unknown field", body = crate::routes::api_docs::ApiErrorBody),
-        (status = 415, description = "Not application/json", body = crate::routes::api_docs::ApiErrorBody),
-        (status = 401, description = "No valid token", body = crate::http::errors::BearerErrorBody),
-        (status = 403, description = "`insufficient_scope`: needs `admin`", body = crate::http::errors::BearerErrorBody),
+        crate::routes::api_docs::BodyRefusals,
+        crate::routes::api_docs::AdminRefusals,
         (status = 409, description = "The client_id is taken", body = crate::routes::api_docs::ApiErrorBody),
         (status = 422, description = "`validation_failed`", body = crate::routes::api_docs::ApiErrorBody),
     ),
@@ -230,9 +227,8 @@ pub async fn post_client(
     params(("client_id" = String, Path)),
     responses(
         (status = 200, description = "The client, never its secret", body = ClientView),
-        (status = 401, description = "No valid token", body = crate::http::errors::BearerErrorBody),
-        (status = 403, description = "`insufficient_scope`: needs `admin`", body = crate::http::errors::BearerErrorBody),
-        (status = 404, description = "No such client", body = crate::routes::api_docs::ApiErrorBody),
+        crate::routes::api_docs::AdminRefusals,
+        crate::routes::api_docs::NoSuchClient,
     ),
     security(("bearer" = []), ("oauth2" = ["admin"]))
 )]
@@ -252,12 +248,10 @@ pub async fn get_client(
     request_body = ClientBody,
     responses(
         (status = 200, description = "The changed client", body = ClientView),
-        (status = 401, description = "No valid token", body = crate::http::errors::BearerErrorBody),
-        (status = 403, description = "`insufficient_scope`: needs `admin`", body = crate::http::errors::BearerErrorBody),
-        (status = 404, description = "No such client", body = crate::routes::api_docs::ApiErrorBody),
+        crate::routes::api_docs::AdminRefusals,
+        crate::routes::api_docs::NoSuchClient,
         (status = 422, description = "`validation_failed`", body = crate::routes::api_docs::ApiErrorBody),
-        (status = 400, description = "Unreadable JSON or an unknown field", body = crate::routes::api_docs::ApiErrorBody),
-        (status = 415, description = "Not application/json", body = crate::routes::api_docs::ApiErrorBody),
+        crate::routes::api_docs::BodyRefusals,
     ),
     security(("bearer" = []), ("oauth2" = ["admin"]))
 )]
@@ -280,9 +274,8 @@ pub async fn patch_client(
     params(("client_id" = String, Path)),
     responses(
         (status = 200, description = "The new secret, shown once", body = NewSecret),
-        (status = 401, description = "No valid token", body = crate::http::errors::BearerErrorBody),
-        (status = 403, description = "`insufficient_scope`: needs `admin`", body = crate::http::errors::BearerErrorBody),
-        (status = 404, description = "No such client", body = crate::routes::api_docs::ApiErrorBody),
+        crate::routes::api_docs::AdminRefusals,
+        crate::routes::api_docs::NoSuchClient,
         (status = 409, description = "A public client has no secret", body = crate::routes::api_docs::ApiErrorBody),
     ),
     security(("bearer" = []), ("oauth2" = ["admin"]))
@@ -306,9 +299,8 @@ pub async fn post_secret(
     params(("client_id" = String, Path)),
     responses(
         (status = 204, description = "Deleted; its sessions and tokens end"),
-        (status = 401, description = "No valid token", body = crate::http::errors::BearerErrorBody),
-        (status = 403, description = "`insufficient_scope`: needs `admin`", body = crate::http::errors::BearerErrorBody),
-        (status = 404, description = "No such client", body = crate::routes::api_docs::ApiErrorBody),
+        crate::routes::api_docs::AdminRefusals,
+        crate::routes::api_docs::NoSuchClient,
     ),
     security(("bearer" = []), ("oauth2" = ["admin"]))
 )]

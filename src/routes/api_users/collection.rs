@@ -40,8 +40,7 @@ pub struct UserList {
     responses(
         (status = 200, description = "One page of users", body = UserList),
         (status = 400, description = "Bad paging", body = crate::routes::api_docs::ApiErrorBody),
-        (status = 401, description = "No valid token", body = crate::http::errors::BearerErrorBody),
-        (status = 403, description = "`insufficient_scope`", body = crate::http::errors::BearerErrorBody),
+        crate::routes::api_docs::ReadRefusals,
     ),
     security(("bearer" = []), ("oauth2" = ["users:read"]))
 )]
@@ -94,8 +93,7 @@ pub struct CreateUser {
     request_body = CreateUser,
     responses(
         (status = 201, description = "The new user", body = UserView),
-        (status = 400, description = "Unreadable JSON or an unknown field", body = crate::routes::api_docs::ApiErrorBody),
-        (status = 415, description = "Not application/json", body = crate::routes::api_docs::ApiErrorBody),
+        crate::routes::api_docs::BodyRefusals,
         (status = 401, description = "No valid Bearer token", body = crate::http::errors::BearerErrorBody),
         (status = 403, description = "`insufficient_scope`, or a scope the caller may not grant",
          body = crate::http::errors::BearerErrorBody),

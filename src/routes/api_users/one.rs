@@ -19,9 +19,8 @@ use crate::users::{self, UserUpdate};
     params(("username" = String, Path)),
     responses(
         (status = 200, description = "The user", body = UserView),
-        (status = 401, description = "No valid token", body = crate::http::errors::BearerErrorBody),
-        (status = 403, description = "`insufficient_scope`", body = crate::http::errors::BearerErrorBody),
-        (status = 404, description = "No such user", body = crate::routes::api_docs::ApiErrorBody),
+        crate::routes::api_docs::ReadRefusals,
+        crate::routes::api_docs::NoSuchUser,
     ),
     security(("bearer" = []), ("oauth2" = ["users:read"]))
 )]
@@ -74,11 +73,10 @@ where
         (status = 401, description = "No valid Bearer token", body = crate::http::errors::BearerErrorBody),
         (status = 403, description = "`insufficient_scope`, or a change that needs `admin`",
          body = crate::http::errors::BearerErrorBody),
-        (status = 404, description = "No such user", body = crate::routes::api_docs::ApiErrorBody),
+        crate::routes::api_docs::NoSuchUser,
         (status = 409, description = "The last admin would lose `admin`", body = crate::routes::api_docs::ApiErrorBody),
         (status = 422, description = "`validation_failed`", body = crate::routes::api_docs::ApiErrorBody),
-        (status = 400, description = "Unreadable JSON or an unknown field", body = crate::routes::api_docs::ApiErrorBody),
-        (status = 415, description = "Not application/json", body = crate::routes::api_docs::ApiErrorBody),
+        crate::routes::api_docs::BodyRefusals,
     ),
     security(("bearer" = []), ("oauth2" = ["users:write"]))
 )]
@@ -127,9 +125,8 @@ fn parse_patch(body: PatchUser) -> Result<UserUpdate, AppError> {
     params(("username" = String, Path)),
     responses(
         (status = 204, description = "Deleted, with every session"),
-        (status = 401, description = "No valid Bearer token", body = crate::http::errors::BearerErrorBody),
-        (status = 403, description = "`insufficient_scope`", body = crate::http::errors::BearerErrorBody),
-        (status = 404, description = "No such user", body = crate::routes::api_docs::ApiErrorBody),
+        crate::routes::api_docs::WriteRefusals,
+        crate::routes::api_docs::NoSuchUser,
         (status = 409, description = "The last admin", body = crate::routes::api_docs::ApiErrorBody),
     ),
     security(("bearer" = []), ("oauth2" = ["users:write"]))

@@ -1,7 +1,6 @@
 //! `POST /account/password` (docs/users.md): current, new and confirm. The
 //! current password goes through the same check as a sign-in (lockout
 //! included); a change ends every other session of the user (docs/users.md).
-use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 
@@ -12,21 +11,19 @@ use crate::auth::signin_queue::RETRY_AFTER_SECONDS;
 use crate::domain::Password;
 use crate::http::client_ip::ClientIp;
 use crate::http::flash::{self, Flash};
-use crate::http::form::Fields;
+use crate::http::form::CheckedForm;
 use crate::http::page::{render, see_other, PageError};
-use crate::http::{csrf, Principal};
+use crate::http::Principal;
 use crate::state::AppState;
 use crate::users;
 
 pub async fn post_password(
     req: HttpRequest,
     principal: Principal,
-    session: Session,
-    body: web::Bytes,
+    form: CheckedForm,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    let fields = Fields::parse(&body);
-    csrf::verify(&session, fields.get(csrf::FIELD))?;
+    let CheckedForm { fields, session } = form;
     let current = fields.text("current_password");
     let new = fields.text("new_password");
     let confirm = fields.text("confirm_password");

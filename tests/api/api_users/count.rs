@@ -2,7 +2,7 @@
 //! triggers (docs/performance.md): exact under concurrent writes, across
 //! instances, and on a database that had users before the migration.
 use futures_util::future::join_all;
-use migration::{Migrator, MigratorTrait, MigrationTrait};
+use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectionTrait, Statement};
 
 use super::*;
