@@ -44,6 +44,26 @@ pub struct ApiErrorBody {
     pub fields: Option<BTreeMap<String, String>>,
 }
 
+/// A list of scope-tokens (RFC 6749 §3.3: `1*( %x21 / %x23-5B / %x5D-7E )`,
+/// at most 128 bytes each), as [`crate::domain::Scope::parse`] accepts them.
+pub fn scope_list_schema() -> utoipa::openapi::Array {
+    use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Type};
+    let token = ObjectBuilder::new()
+        .schema_type(Type::String)
+        .pattern(Some(r"^[\x21\x23-\x5B\x5D-\x7E]+$"))
+        .max_length(Some(128));
+    ArrayBuilder::new().items(token).build()
+}
+
+/// A client's grant types: at least one, each a grant valet knows.
+pub fn grant_types_schema() -> utoipa::openapi::Array {
+    use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Type};
+    let grant = ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(crate::clients::GRANT_TYPES));
+    ArrayBuilder::new().items(grant).min_items(Some(1)).build()
+}
+
 /// The refusals every `/api/clients` route shares (RFC 6750 §3.1).
 #[derive(utoipa::IntoResponses)]
 pub enum AdminRefusals {

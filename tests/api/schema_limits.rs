@@ -79,7 +79,21 @@ async fn a_clients_stated_limits_are_the_enforced_ones() {
     let max_ttl = property(&schema, "access_token_ttl")["maximum"]
         .as_i64()
         .unwrap();
-    assert_eq!(property(&schema, "grant_types")["minItems"], 1);
+    let grants = property(&schema, "grant_types");
+    assert_eq!(grants["minItems"], 1);
+    let known = grants["items"]["enum"].as_array().unwrap();
+    assert!(known.contains(&json!("client_credentials")), "{grants}");
+    let scope_pattern = property(&schema, "scopes")["items"]["pattern"]
+        .as_str()
+        .unwrap();
+    assert!(scope_pattern.contains(r"\x21"), "{scope_pattern}");
+
+    let unknown = json!({"client_id": "app", "redirect_uris": ["https://app.example/cb"],
+        "grant_types": ["implicit"], "scopes": ["two words"]});
+    let refused = api(&app, Method::POST, "/api/clients", &token, Some(unknown)).await;
+    let body = json_of(refused, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert!(body["fields"]["grant_types"].is_string(), "{body}");
+    assert!(body["fields"]["scopes"].is_string(), "{body}");
 
     let too_long = json!({"client_id": "app", "redirect_uris": ["https://app.example/cb"],
         "access_token_ttl": max_ttl + 1, "grant_types": []});

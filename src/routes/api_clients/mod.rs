@@ -92,8 +92,9 @@ pub struct ClientBody {
     client_type: Option<String>,
     /// Any of `authorization_code`, `refresh_token`, `password` (first-party
     /// clients only), `client_credentials` (confidential clients only).
-    #[schema(min_items = 1)]
+    #[schema(schema_with = crate::routes::api_docs::grant_types_schema)]
     grant_types: Option<Vec<String>>,
+    #[schema(schema_with = crate::routes::api_docs::scope_list_schema)]
     scopes: Option<Vec<String>>,
     redirect_uris: Option<Vec<String>>,
     post_logout_redirect_uris: Option<Vec<String>>,

@@ -80,6 +80,7 @@ pub struct CreateUser {
     #[schema(max_length = 200)]
     full_name: Option<String>,
     #[serde(default)]
+    #[schema(schema_with = crate::routes::api_docs::scope_list_schema)]
     scopes: Vec<String>,
     #[serde(default)]
     disabled: bool,

@@ -44,6 +44,7 @@ pub struct PatchUser {
     #[serde(default, deserialize_with = "present")]
     #[schema(max_length = 200)]
     full_name: Option<Option<String>>,
+    #[schema(schema_with = crate::routes::api_docs::scope_list_schema)]
     scopes: Option<Vec<String>>,
     disabled: Option<bool>,
     /// At least 8 characters and at most 72 bytes in UTF-8 (bcrypt's limit).
