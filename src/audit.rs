@@ -1,6 +1,6 @@
 //! The audit log (docs/users.md): who signed in, who failed, lockouts, refresh
 //! token reuse and every admin action. Never holds a password or token.
-use sea_orm::{ActiveModelTrait, ConnectionTrait, NotSet, Set};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, NotSet, Set};
 
 use crate::clock;
 use crate::entities::audit_event;
@@ -65,9 +65,13 @@ pub struct Event<'a> {
     pub detail: &'a str,
 }
 
-/// Appends an event. A failure to write is logged, not raised: the audit
-/// log must not turn a finished action into an error for the caller.
-pub async fn record(db: &impl ConnectionTrait, kind: AuditKind, event: Event<'_>) {
+/// Appends an event in `db`: in an action's transaction, the action and
+/// its record stand or fall together.
+pub async fn write(
+    db: &impl ConnectionTrait,
+    kind: AuditKind,
+    event: Event<'_>,
+) -> Result<(), DbErr> {
     let row = audit_event::ActiveModel {
         id: NotSet,
         at: Set(clock::now()),
@@ -78,7 +82,14 @@ pub async fn record(db: &impl ConnectionTrait, kind: AuditKind, event: Event<'_>
         client_id: Set(event.client_id.map(str::to_owned)),
         detail: Set(event.detail.to_owned()),
     };
-    if let Err(e) = row.insert(db).await {
+    row.insert(db).await.map(drop)
+}
+
+/// Appends an event that follows what it records (a sign-in, a refusal). A
+/// failure to write is logged, not raised: the audit log must not turn a
+/// finished action into an error for the caller.
+pub async fn record(db: &impl ConnectionTrait, kind: AuditKind, event: Event<'_>) {
+    if let Err(e) = write(db, kind, event).await {
         log::warn!("could not write audit event {}: {e}", kind.as_str());
     }
 }

@@ -118,6 +118,7 @@ pub async fn run_admin_command(settings: &Settings, command: Command) -> Result<
         Command::Client(c) => return client::run(&conn, c).await,
         Command::Purge => return purge(&conn).await,
     };
+    let named = async |name: &str| users::get_by_username(&conn, name).await.map_err(message);
     match user_command {
         UserCommand::Add(add) => {
             let new = parse_new_user(add)?;
@@ -128,37 +129,27 @@ pub async fn run_admin_command(settings: &Settings, command: Command) -> Result<
             name,
             password_stdin,
         } => {
-            let user = users::get_by_username(&conn, &name)
-                .await
-                .map_err(message)?;
+            let user = named(&name).await?;
             let password = read_password(password_stdin)?;
             users::set_password(&conn, &hasher, &user, &password, None)
                 .await
                 .map_err(message)?;
             println!("password changed for {name}; all their sessions ended");
         }
-        UserCommand::Disable { name } => {
-            let user = users::get_by_username(&conn, &name)
+        UserCommand::Disable { ref name } | UserCommand::Enable { ref name } => {
+            let disabled = matches!(user_command, UserCommand::Disable { .. });
+            let user = named(name).await?;
+            users::set_disabled(&conn, &user, disabled)
                 .await
                 .map_err(message)?;
-            users::set_disabled(&conn, &user, true)
-                .await
-                .map_err(message)?;
-            println!("disabled {name}; all their sessions ended");
-        }
-        UserCommand::Enable { name } => {
-            let user = users::get_by_username(&conn, &name)
-                .await
-                .map_err(message)?;
-            users::set_disabled(&conn, &user, false)
-                .await
-                .map_err(message)?;
-            println!("enabled {name}");
+            if disabled {
+                println!("disabled {name}; all their sessions ended");
+            } else {
+                println!("enabled {name}");
+            }
         }
         UserCommand::Delete { name } => {
-            let user = users::get_by_username(&conn, &name)
-                .await
-                .map_err(message)?;
+            let user = named(&name).await?;
             users::delete(&conn, &user).await.map_err(message)?;
             println!("deleted {name}");
         }
@@ -174,9 +165,7 @@ pub async fn run_admin_command(settings: &Settings, command: Command) -> Result<
             }
         }
         UserCommand::Unlock { name } => {
-            let user = users::get_by_username(&conn, &name)
-                .await
-                .map_err(message)?;
+            let user = named(&name).await?;
             users::unlock(&conn, &user).await.map_err(message)?;
             println!("unlocked {name}");
         }

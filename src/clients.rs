@@ -1,11 +1,12 @@
 //! Registered clients (RFC 6749 §2): one set of rules for the CLI, the admin
-//! pages and the JSON API, each change written to the audit log. Only
+//! pages and the JSON API, each change written to the audit log in the
+//! change's own transaction (no change without its record). Only
 //! callers holding `admin` reach these (the routes require it; the CLI is
 //! the operator).
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
+    EntityTrait, QueryFilter, QueryOrder, Set,
 };
 use uuid::Uuid;
 
@@ -55,26 +56,28 @@ pub async fn create(
         ..Default::default()
     };
     apply_settings(&mut row, &new.settings);
-    let created = row.insert(db).await.map_err(|e| {
-        if is_unique_violation(&e) {
-            AppError::Conflict(format!("the client id {} is taken", new.client_id))
-        } else {
-            e.into()
-        }
-    })?;
-    let detail = format!(
-        "{} client; grants: {}; scopes: {}",
-        created.client_type(),
-        created.grant_types,
-        or_none(&created.scopes)
-    );
-    actor
-        .record(db, AuditKind::ClientCreated, &created.client_id, &detail)
-        .await;
-    Ok(Registered {
-        client: created,
-        secret,
-    })
+    let insert = async |txn: &DatabaseTransaction| {
+        row.insert(txn).await.map_err(|e| {
+            if is_unique_violation(&e) {
+                AppError::Conflict(format!("the client id {} is taken", new.client_id))
+            } else {
+                e.into()
+            }
+        })
+    };
+    let detail = |created: &client::Model| {
+        format!(
+            "{} client; grants: {}; scopes: {}",
+            created.client_type(),
+            created.grant_types,
+            or_none(&created.scopes)
+        )
+    };
+    let kind = AuditKind::ClientCreated;
+    let client = actor
+        .audited_once(db, new.client_id.as_str(), kind, insert, detail)
+        .await?;
+    Ok(Registered { client, secret })
 }
 
 pub async fn find(
@@ -109,7 +112,6 @@ pub async fn update(
     change: ClientUpdate,
 ) -> Result<client::Model, AppError> {
     let disabling = change.disabled == Some(true) && !client.disabled;
-    let txn = db.begin().await?;
     let mut row = client::ActiveModel {
         client_id: sea_orm::Unchanged(client.client_id.clone()),
         updated_at: Set(clock::now()),
@@ -122,42 +124,33 @@ pub async fn update(
     if disabling {
         row.generation = Set(Uuid::new_v4().to_string());
     }
-    let updated = match row.update(&txn).await {
-        Ok(updated) => updated,
-        Err(sea_orm::DbErr::RecordNotUpdated) => {
-            return Err(AppError::NotFound(format!(
-                "no client {}",
-                client.client_id
-            )))
-        }
-        Err(e) => return Err(e.into()),
-    };
-    if disabling {
-        end_sessions(&txn, &client.client_id).await?;
-    }
-    txn.commit().await?;
-
-    let id = updated.client_id.as_str();
-    if let Some(detail) = settings_detail(client, &updated) {
-        actor
-            .record(db, AuditKind::ClientUpdated, id, &detail)
-            .await;
-    }
-    match change.disabled {
-        Some(true) if !client.disabled => {
-            let detail = "disabled; its sessions and tokens ended";
-            actor
-                .record(db, AuditKind::ClientDisabled, id, detail)
-                .await;
-        }
-        Some(false) if client.disabled => {
-            actor
-                .record(db, AuditKind::ClientEnabled, id, "enabled")
-                .await;
-        }
-        _ => {}
-    }
-    Ok(updated)
+    actor
+        .audited(db, &client.client_id, async |txn| {
+            let updated = match row.update(txn).await {
+                Ok(updated) => updated,
+                Err(sea_orm::DbErr::RecordNotUpdated) => return Err(not_found(client)),
+                Err(e) => return Err(e.into()),
+            };
+            if disabling {
+                end_sessions(txn, &client.client_id).await?;
+            }
+            let mut events = Vec::new();
+            if let Some(detail) = settings_detail(client, &updated) {
+                events.push((AuditKind::ClientUpdated, detail));
+            }
+            match change.disabled {
+                Some(true) if !client.disabled => {
+                    let detail = "disabled; its sessions and tokens ended";
+                    events.push((AuditKind::ClientDisabled, detail.into()));
+                }
+                Some(false) if client.disabled => {
+                    events.push((AuditKind::ClientEnabled, "enabled".into()));
+                }
+                _ => {}
+            }
+            Ok((updated, events))
+        })
+        .await
 }
 
 /// Disables or enables a client and nothing else.
@@ -191,27 +184,28 @@ pub async fn rotate_secret(
         )));
     }
     let secret = ClientSecret::generate();
-    let rotated = Client::update_many()
-        .col_expr(client::Column::SecretHash, Expr::value(secret.hash()))
-        .col_expr(client::Column::UpdatedAt, Expr::value(clock::now()))
-        .filter(client::Column::ClientId.eq(client.client_id.as_str()))
-        .exec(db)
-        .await?;
-    if rotated.rows_affected == 0 {
-        return Err(AppError::NotFound(format!(
-            "no client {}",
-            client.client_id
-        )));
-    }
-    actor
-        .record(
-            db,
-            AuditKind::ClientSecretRotated,
-            &client.client_id,
-            "new secret; the old one no longer works",
-        )
-        .await;
-    Ok(secret)
+    let rotate = async |txn: &DatabaseTransaction| {
+        let rotated = Client::update_many()
+            .col_expr(client::Column::SecretHash, Expr::value(secret.hash()))
+            .col_expr(client::Column::UpdatedAt, Expr::value(clock::now()))
+            .filter(client::Column::ClientId.eq(client.client_id.as_str()))
+            .exec(txn)
+            .await?;
+        if rotated.rows_affected == 0 {
+            return Err(not_found(client));
+        }
+        Ok(secret)
+    };
+    let detail = "new secret; the old one no longer works";
+    changed(
+        db,
+        actor,
+        client,
+        AuditKind::ClientSecretRotated,
+        detail,
+        rotate,
+    )
+    .await
 }
 
 /// Deletes a client and ends its sessions; its id is free again, and a new
@@ -221,27 +215,18 @@ pub async fn delete(
     actor: &Actor,
     client: &client::Model,
 ) -> Result<(), AppError> {
-    let txn = db.begin().await?;
-    let deleted = Client::delete_by_id(client.client_id.as_str())
-        .exec(&txn)
-        .await?;
-    if deleted.rows_affected == 0 {
-        return Err(AppError::NotFound(format!(
-            "no client {}",
-            client.client_id
-        )));
-    }
-    end_sessions(&txn, &client.client_id).await?;
-    txn.commit().await?;
-    actor
-        .record(
-            db,
-            AuditKind::ClientDeleted,
-            &client.client_id,
-            "deleted; its sessions and tokens ended",
-        )
-        .await;
-    Ok(())
+    let delete = async |txn: &DatabaseTransaction| {
+        let deleted = Client::delete_by_id(client.client_id.as_str())
+            .exec(txn)
+            .await?;
+        if deleted.rows_affected == 0 {
+            return Err(not_found(client));
+        }
+        end_sessions(txn, &client.client_id).await?;
+        Ok(())
+    };
+    let detail = "deleted; its sessions and tokens ended";
+    changed(db, actor, client, AuditKind::ClientDeleted, detail, delete).await
 }
 
 /// Ends every `client_credentials` token of `client` by giving it a new
@@ -251,23 +236,27 @@ pub async fn end_own_tokens(
     actor: &Actor,
     client: &client::Model,
 ) -> Result<(), AppError> {
-    Client::update_many()
-        .col_expr(
-            client::Column::Generation,
-            Expr::value(Uuid::new_v4().to_string()),
-        )
-        .filter(client::Column::ClientId.eq(client.client_id.as_str()))
-        .exec(db)
-        .await?;
-    actor
-        .record(
-            db,
-            AuditKind::SessionsRevoked,
-            &client.client_id,
-            "its client_credentials tokens revoked (RFC 7009)",
-        )
-        .await;
-    Ok(())
+    let new_generation = async |txn: &DatabaseTransaction| {
+        Client::update_many()
+            .col_expr(
+                client::Column::Generation,
+                Expr::value(Uuid::new_v4().to_string()),
+            )
+            .filter(client::Column::ClientId.eq(client.client_id.as_str()))
+            .exec(txn)
+            .await?;
+        Ok(())
+    };
+    let detail = "its client_credentials tokens revoked (RFC 7009)";
+    changed(
+        db,
+        actor,
+        client,
+        AuditKind::SessionsRevoked,
+        detail,
+        new_generation,
+    )
+    .await
 }
 
 /// Inside the transaction that opens a session for `client`: whether the
@@ -290,6 +279,26 @@ pub async fn still_current(
         .exec(txn)
         .await?;
     Ok(touched.rows_affected == 1)
+}
+
+/// Runs `action` on `client`, recorded as one `kind` event with `detail`
+/// in the same transaction.
+async fn changed<T>(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    client: &client::Model,
+    kind: AuditKind,
+    detail: &str,
+    action: impl AsyncFnOnce(&DatabaseTransaction) -> Result<T, AppError>,
+) -> Result<T, AppError> {
+    let detail = |_: &T| detail.to_owned();
+    actor
+        .audited_once(db, &client.client_id, kind, action, detail)
+        .await
+}
+
+fn not_found(client: &client::Model) -> AppError {
+    AppError::NotFound(format!("no client {}", client.client_id))
 }
 
 async fn end_sessions(db: &impl ConnectionTrait, client_id: &str) -> Result<u64, AppError> {

@@ -10,6 +10,12 @@ pub fn now() -> i64 {
 /// tests can move it instead of sleeping.
 pub trait Clock: Send + Sync {
     fn now(&self) -> i64;
+
+    /// The time in UNIX milliseconds, for the sign-in budget's rolling
+    /// minute.
+    fn now_ms(&self) -> i64 {
+        self.now() * 1000
+    }
 }
 
 /// The system clock, used in production.
@@ -18,6 +24,10 @@ pub struct SystemClock;
 impl Clock for SystemClock {
     fn now(&self) -> i64 {
         now()
+    }
+
+    fn now_ms(&self) -> i64 {
+        chrono::Utc::now().timestamp_millis()
     }
 }
 

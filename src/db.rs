@@ -12,6 +12,7 @@ use sea_orm::{
 use crate::clock;
 use crate::config::Settings;
 use crate::entities::{key, prelude::Key};
+use crate::error::is_sqlite_busy;
 
 /// A pooled PostgreSQL connection idle this long is checked before use:
 /// any restart of the server takes longer, so a connection that outlived
@@ -39,7 +40,7 @@ pub async fn connect(settings: &Settings) -> Result<DatabaseConnection, DbErr> {
     let mut attempt = 0;
     loop {
         match Database::connect(options.clone()).await {
-            Err(e) if attempt < 20 && is_locked(&e) => {
+            Err(e) if attempt < 20 && is_sqlite_busy(&e) => {
                 attempt += 1;
                 tokio::time::sleep(Duration::from_millis(50 * attempt)).await;
             }
@@ -106,11 +107,6 @@ fn create_private_sqlite_file(url: &str) -> std::io::Result<()> {
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
         Err(e) => Err(e),
     }
-}
-
-fn is_locked(err: &DbErr) -> bool {
-    let text = err.to_string();
-    text.contains("database is locked") || text.contains("(code: 5)")
 }
 
 /// Applies pending migrations. On PostgreSQL an advisory lock serialises

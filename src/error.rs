@@ -1,12 +1,9 @@
 //! One application error for handlers and services. Bodies never carry
 //! internal text: database and other internal errors are logged, and the
-//! client sees a generic message.
+//! client sees a generic message (the JSON answer is `http::api_error`).
 use std::collections::BTreeMap;
 
-use actix_web::http::{header, StatusCode};
-use actix_web::{HttpResponse, ResponseError};
 use sea_orm::DbErr;
-use serde_json::json;
 
 /// A boxed cause, kept for the log.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -114,6 +111,32 @@ pub fn is_unavailable(err: &DbErr) -> bool {
     }
 }
 
+/// SQLite's `SQLITE_BUSY` or `SQLITE_LOCKED`, however the error came
+/// (connecting, executing or querying): another connection holds a lock.
+pub fn is_sqlite_busy(err: &DbErr) -> bool {
+    use sea_orm::sqlx::Error;
+    use sea_orm::RuntimeErr;
+    match err {
+        DbErr::Conn(RuntimeErr::SqlxError(e))
+        | DbErr::Exec(RuntimeErr::SqlxError(e))
+        | DbErr::Query(RuntimeErr::SqlxError(e)) => {
+            matches!(e.as_ref(), Error::Database(db) if sqlite_busy(db.as_ref()))
+        }
+        _ => false,
+    }
+}
+
+/// The primary result code (the low byte of the extended one) is
+/// `SQLITE_BUSY` (5) or `SQLITE_LOCKED` (6).
+fn sqlite_busy(db: &dyn sea_orm::sqlx::error::DatabaseError) -> bool {
+    db.try_downcast_ref::<sea_orm::sqlx::sqlite::SqliteError>()
+        .is_some()
+        && db
+            .code()
+            .and_then(|code| code.parse::<i32>().ok())
+            .is_some_and(|code| matches!(code & 0xff, 5 | 6))
+}
+
 fn driver_unavailable(err: &sea_orm::sqlx::Error) -> bool {
     use sea_orm::sqlx::Error;
     match err {
@@ -127,18 +150,8 @@ fn driver_unavailable(err: &sea_orm::sqlx::Error) -> bool {
             if let Some(pg) = db.try_downcast_ref::<sea_orm::sqlx::postgres::PgDatabaseError>() {
                 let code = pg.code();
                 code.starts_with("08") || matches!(code, "57P01" | "57P02" | "57P03" | "53300")
-            } else if db
-                .try_downcast_ref::<sea_orm::sqlx::sqlite::SqliteError>()
-                .is_some()
-            {
-                // The primary result code is the low byte of the extended one.
-                let primary = db
-                    .code()
-                    .and_then(|code| code.parse::<i32>().ok())
-                    .map(|code| code & 0xff);
-                matches!(primary, Some(5 | 6))
             } else {
-                false
+                sqlite_busy(db.as_ref())
             }
         }
         _ => false,
@@ -163,44 +176,6 @@ impl From<DbErr> for AppError {
     }
 }
 
-impl ResponseError for AppError {
-    fn status_code(&self) -> StatusCode {
-        match self {
-            Self::NotFound(_) => StatusCode::NOT_FOUND,
-            Self::Conflict(_) => StatusCode::CONFLICT,
-            Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
-            Self::Forbidden(_) => StatusCode::FORBIDDEN,
-            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
-            Self::Database(_) | Self::Hash(_) | Self::Template(_) | Self::Internal { .. } => {
-                StatusCode::INTERNAL_SERVER_ERROR
-            }
-        }
-    }
-
-    fn error_response(&self) -> HttpResponse {
-        self.log();
-        let body = match self {
-            Self::NotFound(m) => json!({"error": "not_found", "error_description": m}),
-            Self::Conflict(m) => json!({"error": "conflict", "error_description": m}),
-            Self::Validation(fields) => json!({"error": "validation_failed", "fields": fields}),
-            Self::BadRequest(m) => json!({"error": "invalid_request", "error_description": m}),
-            Self::Forbidden(m) => json!({"error": "forbidden", "error_description": m}),
-            Self::Unavailable(_) => json!({"error": "temporarily_unavailable",
-                       "error_description": "the database is unavailable, try again shortly"}),
-            Self::Database(_) | Self::Hash(_) | Self::Template(_) | Self::Internal { .. } => {
-                json!({"error": "server_error", "error_description": "internal error"})
-            }
-        };
-        let mut response = HttpResponse::build(self.status_code());
-        response.insert_header((header::CACHE_CONTROL, "no-store"));
-        if matches!(self, Self::Unavailable(_)) {
-            response.insert_header((header::RETRY_AFTER, "5"));
-        }
-        response.json(body)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use std::sync::Arc;
@@ -208,7 +183,7 @@ mod tests {
     use sea_orm::sqlx;
     use sea_orm::{DbErr, RuntimeErr};
 
-    use super::is_unavailable;
+    use super::{is_sqlite_busy, is_unavailable};
 
     fn query(err: sqlx::Error) -> DbErr {
         DbErr::Query(RuntimeErr::SqlxError(Arc::new(err)))
@@ -228,5 +203,31 @@ mod tests {
         assert!(!is_unavailable(&bug));
         let decode = query(sqlx::Error::ColumnNotFound("closed".into()));
         assert!(!is_unavailable(&decode));
+    }
+
+    #[tokio::test]
+    async fn a_database_another_connection_holds_is_busy_by_its_code_not_its_text() {
+        use sqlx::sqlite::SqliteConnectOptions;
+        use sqlx::ConnectOptions;
+        let dir = tempfile::tempdir().unwrap();
+        let options = SqliteConnectOptions::new()
+            .filename(dir.path().join("busy.db"))
+            .create_if_missing(true)
+            .busy_timeout(std::time::Duration::ZERO);
+        let mut holder = options.connect().await.unwrap();
+        sqlx::query("BEGIN IMMEDIATE")
+            .execute(&mut holder)
+            .await
+            .unwrap();
+        let mut other = options.connect().await.unwrap();
+        let busy = sqlx::query("BEGIN IMMEDIATE")
+            .execute(&mut other)
+            .await
+            .unwrap_err();
+        assert!(is_sqlite_busy(&DbErr::Conn(RuntimeErr::SqlxError(
+            Arc::new(busy)
+        ))));
+        let text = DbErr::Custom("(code: 5) database is locked".into());
+        assert!(!is_sqlite_busy(&text));
     }
 }

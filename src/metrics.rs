@@ -1,18 +1,12 @@
-//! Prometheus metrics (docs/operating.md), kept per application and served
-//! in the Prometheus text exposition format on the separate
-//! `VALET_METRICS_ADDR` listener, never on the public one.
-use std::net::TcpListener;
+//! Prometheus metrics (docs/operating.md), kept per application and
+//! rendered in the Prometheus text exposition format for the separate
+//! `VALET_METRICS_ADDR` listener (`routes::metrics`), never the public one.
 use std::sync::Arc;
 use std::time::Duration;
 
-use actix_web::dev::Server;
-use actix_web::http::header;
-use actix_web::{web, App, HttpResponse, HttpServer};
 use metrics::{Key, Label, Level, Metadata, Recorder, SharedString};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusRecorder};
 use sea_orm::{DatabaseConnection, DatabaseConnectionType};
-
-use crate::state::AppState;
 
 const REQUESTS: &str = "valet_http_requests_total";
 const DURATION: &str = "valet_http_request_duration_seconds";
@@ -183,32 +177,4 @@ fn pool_connections(db: &DatabaseConnection) -> (usize, usize) {
         }
         _ => (0, 0),
     }
-}
-
-/// The metrics listener: `GET /metrics` and nothing else (404).
-pub fn serve(listener: TcpListener, state: web::Data<AppState>) -> std::io::Result<Server> {
-    state.metrics.spawn_upkeep();
-    Ok(HttpServer::new(move || {
-        App::new()
-            .app_data(state.clone())
-            .route("/metrics", web::get().to(get_metrics))
-            .default_service(web::to(HttpResponse::NotFound))
-    })
-    .workers(1)
-    // Acting on SIGTERM itself, this second server would end the process
-    // under the main one's in-flight requests; the main server stops it.
-    .disable_signals()
-    .listen(listener)?
-    .shutdown_timeout(5)
-    .run())
-}
-
-async fn get_metrics(state: web::Data<AppState>) -> HttpResponse {
-    HttpResponse::Ok()
-        .insert_header((
-            header::CONTENT_TYPE,
-            "text/plain; version=0.0.4; charset=utf-8",
-        ))
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .body(state.metrics.render(&state.db, state.signin_queue.depth()))
 }

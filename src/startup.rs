@@ -103,7 +103,7 @@ impl Application {
         let metrics = match metrics_listener {
             Some(listener) => {
                 let port = listener.local_addr().map_err(|e| e.to_string())?.port();
-                let server = crate::metrics::serve(listener, state.clone())
+                let server = crate::routes::metrics::serve(listener, state.clone())
                     .map_err(|e| format!("cannot start the metrics server: {e}"))?;
                 Some((port, server))
             }
@@ -133,7 +133,7 @@ impl Application {
     /// Serves until SIGINT/SIGTERM, then drains in-flight requests.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         match self.metrics {
-            // The metrics listener ignores signals (see `metrics::serve`): it
+            // The metrics listener ignores signals (see `routes::metrics::serve`): it
             // stops once the main server has drained its requests.
             Some((_, metrics)) => {
                 let handle = metrics.handle();
@@ -229,14 +229,13 @@ fn serve(
 
 /// Every route, with the scope each needs declared here, in one place.
 pub fn routes_config(cfg: &mut web::ServiceConfig) {
-    cfg.route("/healthz", web::get().to(routes::health::get_healthz))
-        .route(
-            "/static/{file}",
-            web::get().to(crate::http::static_files::get_static_file),
+    cfg.service(web::resource("/healthz").route(web::get().to(routes::health::get_healthz)))
+        .service(
+            web::resource("/static/{file}")
+                .route(web::get().to(crate::http::static_files::get_static_file)),
         )
-        .route(
-            "/favicon.ico",
-            web::get().to(crate::http::static_files::get_icon),
+        .service(
+            web::resource("/favicon.ico").route(web::get().to(crate::http::static_files::get_icon)),
         )
         .service(
             web::resource("/token")

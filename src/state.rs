@@ -5,6 +5,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::auth::password::PasswordHasher;
 use crate::auth::rate_limit::RateLimiter;
+use crate::auth::signin::SignIn;
 use crate::auth::signin_queue::SigninQueue;
 use crate::auth::tokens::JwtKeys;
 use crate::clock::Clock;
@@ -22,4 +23,17 @@ pub struct AppState {
     /// The time every rule goes by (sessions, sign-in lockouts, token and
     /// code expiry, the purge, the signing keys); tests stop and move it.
     pub clock: Arc<dyn Clock>,
+}
+
+impl AppState {
+    /// What a password check takes from the state.
+    pub fn signin(&self) -> SignIn<'_> {
+        SignIn {
+            db: &self.db,
+            hasher: &self.hasher,
+            queue: &self.signin_queue,
+            clock: self.clock.as_ref(),
+            metrics: &self.metrics,
+        }
+    }
 }

@@ -4,8 +4,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, Set, TransactionSession, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -24,8 +24,10 @@ pub use crate::domain::{Paging, DEFAULT_PER_PAGE, MAX_PER_PAGE};
 pub use search::{search, UserPage};
 pub use update::{update, UserUpdate};
 
+use crate::audit::{self, AuditKind, Event};
 use crate::auth::password::PasswordHasher;
 use crate::auth::sessions;
+use crate::auth::signin::lift_lockout;
 use crate::clock;
 use crate::config::Settings;
 use crate::domain::Scope;
@@ -56,6 +58,16 @@ pub async fn create(
     new: NewUser,
 ) -> Result<user::Model, AppError> {
     let hash = hasher.hash(&new.password).await?;
+    insert(db, new, hash).await
+}
+
+/// [`create`] with the password hashed already (bcrypt runs before a
+/// transaction begins, never inside one).
+pub(crate) async fn insert(
+    db: &impl ConnectionTrait,
+    new: NewUser,
+    hash: String,
+) -> Result<user::Model, AppError> {
     let now = clock::now();
     let row = user::ActiveModel {
         id: Set(Uuid::new_v4().to_string()),
@@ -111,9 +123,8 @@ pub async fn list_all(db: &DatabaseConnection) -> Result<Vec<user::Model>, AppEr
         .await?)
 }
 
-/// Sets a new password, lifts a lockout, and ends every session of the user
-/// except `keep` (a password change signs out everywhere else; see
-/// docs/security.md).
+/// Sets a new password and ends every session of the user except `keep`;
+/// see [`store_password`].
 pub async fn set_password(
     db: &DatabaseConnection,
     hasher: &PasswordHasher,
@@ -123,17 +134,53 @@ pub async fn set_password(
 ) -> Result<(), AppError> {
     let hash = hasher.hash(password).await?;
     let txn = db.begin().await?;
-    User::update_many()
-        .col_expr(user::Column::PasswordHash, Expr::value(hash))
-        .col_expr(user::Column::FailedLogins, Expr::value(0))
-        .col_expr(user::Column::FailedWindowStart, Expr::value(0i64))
-        .col_expr(user::Column::LockedUntil, Expr::value(0i64))
-        .col_expr(user::Column::UpdatedAt, Expr::value(clock::now()))
-        .filter(user::Column::Id.eq(user.id.as_str()))
-        .exec(&txn)
-        .await?;
-    sessions::revoke_all_for_user(&txn, &user.id, keep).await?;
+    store_password(&txn, &user.id, hash, keep).await?;
     txn.commit().await?;
+    Ok(())
+}
+
+/// The user's own change on the account page: every other session ends,
+/// and the audit row is written in the same transaction.
+pub async fn change_own_password(
+    db: &DatabaseConnection,
+    hasher: &PasswordHasher,
+    user: &user::Model,
+    password: &Password,
+    session_id: &str,
+    ip: Option<&str>,
+) -> Result<(), AppError> {
+    let hash = hasher.hash(password).await?;
+    let txn = db.begin().await?;
+    store_password(&txn, &user.id, hash, Some(session_id)).await?;
+    let event = Event {
+        actor: Some(&user.username),
+        subject: Some(&user.username),
+        ip,
+        detail: "changed from the account page; other sessions ended",
+        ..Event::default()
+    };
+    audit::write(&txn, AuditKind::PasswordChanged, event).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Stores a new password's hash, lifts a lockout (the guesses at the old
+/// password are moot) and ends every session of the user except `keep`
+/// (docs/security.md). Every password change goes through here: the
+/// account page, the admin pages, the API and the CLI.
+pub(crate) async fn store_password(
+    db: &impl ConnectionTrait,
+    user_id: &str,
+    hash: String,
+    keep: Option<&str>,
+) -> Result<(), AppError> {
+    lift_lockout(User::update_many())
+        .col_expr(user::Column::PasswordHash, Expr::value(hash))
+        .col_expr(user::Column::UpdatedAt, Expr::value(clock::now()))
+        .filter(user::Column::Id.eq(user_id))
+        .exec(db)
+        .await?;
+    sessions::revoke_all_for_user(db, user_id, keep).await?;
     Ok(())
 }
 
@@ -148,13 +195,18 @@ pub async fn set_disabled(
         disabled: Some(disabled),
         ..UserUpdate::default()
     };
-    // No password in the change, so the hasher is never used.
-    update::apply(db, None, user, changes).await.map(|_| ())
+    let txn = db.begin().await?;
+    update::apply(&txn, None, user, changes).await?;
+    txn.commit().await?;
+    Ok(())
 }
 
 /// Deletes a user; their sessions and refresh tokens go with them. The last
 /// enabled admin cannot be deleted (`Conflict`).
-pub async fn delete(db: &DatabaseConnection, user: &user::Model) -> Result<(), AppError> {
+pub async fn delete(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    user: &user::Model,
+) -> Result<(), AppError> {
     let txn = db.begin().await?;
     // Decided on the row as it is inside the transaction.
     let current = update::lock_for_change(&txn, &user.id, true).await?;
@@ -175,11 +227,8 @@ pub async fn delete(db: &DatabaseConnection, user: &user::Model) -> Result<(), A
 }
 
 /// Lifts a brute-force lock (docs/security.md) by zeroing the lockout columns.
-pub async fn unlock(db: &DatabaseConnection, user: &user::Model) -> Result<(), AppError> {
-    User::update_many()
-        .col_expr(user::Column::FailedLogins, Expr::value(0))
-        .col_expr(user::Column::FailedWindowStart, Expr::value(0i64))
-        .col_expr(user::Column::LockedUntil, Expr::value(0i64))
+pub async fn unlock(db: &impl ConnectionTrait, user: &user::Model) -> Result<(), AppError> {
+    lift_lockout(User::update_many())
         .col_expr(user::Column::UpdatedAt, Expr::value(clock::now()))
         .filter(user::Column::Id.eq(user.id.as_str()))
         .exec(db)
@@ -190,7 +239,7 @@ pub async fn unlock(db: &DatabaseConnection, user: &user::Model) -> Result<(), A
 /// Ends every session of the user, and with them every refresh and access
 /// token (docs/users.md "sign out everywhere"). Returns how many were live.
 pub async fn sign_out_everywhere(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     user: &user::Model,
 ) -> Result<u64, AppError> {
     Ok(sessions::revoke_all_for_user(db, &user.id, None).await?)
@@ -208,7 +257,7 @@ pub async fn live_sessions(
 /// Ends one session of this user; `NotFound` when the user has no such live
 /// session (a session id of another user is not touched).
 pub async fn end_session(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     user: &user::Model,
     session_id: &str,
 ) -> Result<(), AppError> {

@@ -135,7 +135,7 @@ impl std::fmt::Display for Purged {
 /// runs, and `valet purge` once.
 pub async fn purge_once(db: &DatabaseConnection, now: i64) -> Result<Purged, DbErr> {
     let purged = purge_expired(db, now, PURGE_BATCH).await?;
-    super::rate_limit::purge_old(db).await?;
+    super::rate_limit::purge_old(db, now * 1000).await?;
     Ok(purged)
 }
 

@@ -26,7 +26,8 @@ impl RateLimiter {
         Self { per_minute }
     }
 
-    /// Counts one request from `ip`. `Ok(Err(seconds))` when the budget is
+    /// Counts one request from `ip` at `now` (UNIX milliseconds).
+    /// `Ok(Err(seconds))` when the budget is
     /// spent: the whole seconds until the oldest counted request leaves the
     /// window. Refused requests are not counted. Requests of one client are
     /// decided one at a time (SQLite's write lock, a PostgreSQL advisory
@@ -35,12 +36,12 @@ impl RateLimiter {
         &self,
         db: &DatabaseConnection,
         ip: IpAddr,
+        now: i64,
     ) -> Result<Result<(), u64>, DbErr> {
         if self.per_minute == 0 {
             return Ok(Ok(()));
         }
         let key = budget_key(ip);
-        let now = chrono::Utc::now().timestamp_millis();
         let txn = db.begin().await?;
         if txn.get_database_backend() == DbBackend::Postgres {
             txn.execute_raw(Statement::from_sql_and_values(
@@ -81,9 +82,9 @@ impl RateLimiter {
     }
 }
 
-/// Deletes the attempts that left every window (for the periodic purge).
-pub async fn purge_old(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
-    let now = chrono::Utc::now().timestamp_millis();
+/// Deletes the attempts that left every window at `now` (UNIX
+/// milliseconds), for the periodic purge.
+pub async fn purge_old(db: &impl ConnectionTrait, now: i64) -> Result<u64, DbErr> {
     Ok(SigninAttempt::delete_many()
         .filter(signin_attempt::Column::AtMs.lte(now - WINDOW_MS))
         .exec(db)

@@ -2,14 +2,20 @@
 //! grant) and `POST /login`, with the brute-force lockout (see
 //! docs/security.md): both hold under concurrent requests.
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter,
+    TransactionTrait, UpdateMany,
+};
 
+use super::password::PasswordHasher;
+use super::signin_queue::SigninQueue;
 use crate::audit::{self, AuditKind, Event};
+use crate::clock::Clock;
 use crate::domain::Username;
 use crate::entities::prelude::User;
 use crate::entities::user;
 use crate::error::AppError;
-use crate::state::AppState;
+use crate::metrics::Metrics;
 
 /// Failed passwords within `LOCK_WINDOW` that lock an account.
 pub const MAX_FAILURES: i32 = 5;
@@ -41,6 +47,16 @@ impl From<sea_orm::DbErr> for SignInError {
     }
 }
 
+/// What checking a password needs: the users, bcrypt and the queue in
+/// front of it, the time the lockout goes by, and the failure counters.
+pub struct SignIn<'a> {
+    pub db: &'a DatabaseConnection,
+    pub hasher: &'a PasswordHasher,
+    pub queue: &'a SigninQueue,
+    pub clock: &'a dyn Clock,
+    pub metrics: &'a Metrics,
+}
+
 /// Who is signing in from where, for the audit log.
 pub struct Attempt<'a> {
     pub username: &'a str,
@@ -65,12 +81,12 @@ pub struct Verified {
 /// password is counted in the same statement that decides the lock, so of
 /// any number of guesses at once at most [`MAX_FAILURES`] are judged.
 pub async fn check_password(
-    state: &AppState,
+    ctx: &SignIn<'_>,
     attempt: &Attempt<'_>,
 ) -> Result<Verified, SignInError> {
     // Held until bcrypt (and a rehash) is done.
-    let _place = state.signin_queue.try_admit().ok_or(SignInError::Busy)?;
-    let db = &state.db;
+    let _place = ctx.queue.try_admit().ok_or(SignInError::Busy)?;
+    let db = ctx.db;
     // A name that cannot exist is not looked up (PostgreSQL refuses NUL
     // bytes), but it still costs one bcrypt verification below.
     let username = Username::parse(attempt.username).ok();
@@ -83,7 +99,7 @@ pub async fn check_password(
         }
         None => None,
     };
-    let password_ok = state
+    let password_ok = ctx
         .hasher
         .verify(
             attempt.password,
@@ -91,34 +107,34 @@ pub async fn check_password(
         )
         .await?;
     let Some(user) = found else {
-        record(state, attempt, AuditKind::SignInFailed, "unknown user").await;
+        record(ctx, attempt, AuditKind::SignInFailed, "unknown user").await;
         return Err(SignInError::InvalidCredentials);
     };
-    let now = state.clock.now();
+    let now = ctx.clock.now();
     if !password_ok {
-        match record_failure(state, &user, now).await? {
+        match record_failure(ctx, &user, now).await? {
             Failure::AlreadyLocked => {
-                record(state, attempt, AuditKind::SignInFailed, "account locked").await;
+                record(ctx, attempt, AuditKind::SignInFailed, "account locked").await;
             }
             Failure::Counted { locked } => {
-                record(state, attempt, AuditKind::SignInFailed, "wrong password").await;
+                record(ctx, attempt, AuditKind::SignInFailed, "wrong password").await;
                 if locked {
                     let detail = "too many failed passwords";
-                    record(state, attempt, AuditKind::AccountLocked, detail).await;
+                    record(ctx, attempt, AuditKind::AccountLocked, detail).await;
                 }
             }
         }
         return Err(SignInError::InvalidCredentials);
     }
     if user.is_locked(now) {
-        record(state, attempt, AuditKind::SignInFailed, "account locked").await;
+        record(ctx, attempt, AuditKind::SignInFailed, "account locked").await;
         return Err(SignInError::InvalidCredentials);
     }
     if user.disabled {
-        record(state, attempt, AuditKind::SignInFailed, "account disabled").await;
+        record(ctx, attempt, AuditKind::SignInFailed, "account disabled").await;
         return Err(SignInError::Disabled);
     }
-    let new_hash = state
+    let new_hash = ctx
         .hasher
         .rehash_if_needed(attempt.password, &user.password_hash)
         .await?;
@@ -136,16 +152,13 @@ impl Verified {
     /// and commits it.
     pub async fn confirm(
         &self,
-        state: &AppState,
+        ctx: &SignIn<'_>,
         attempt: &Attempt<'_>,
     ) -> Result<DatabaseTransaction, SignInError> {
-        let now = state.clock.now();
+        let now = ctx.clock.now();
         let user = &self.user;
-        let txn = state.db.begin().await?;
-        let mut write = User::update_many()
-            .col_expr(user::Column::FailedLogins, Expr::value(0))
-            .col_expr(user::Column::FailedWindowStart, Expr::value(0i64))
-            .col_expr(user::Column::LockedUntil, Expr::value(0i64));
+        let txn = ctx.db.begin().await?;
+        let mut write = lift_lockout(User::update_many());
         if let Some(hash) = &self.new_hash {
             write = write.col_expr(user::Column::PasswordHash, Expr::value(hash.as_str()));
         }
@@ -175,12 +188,12 @@ impl Verified {
             }
             Some(_) => ("account disabled", SignInError::Disabled),
         };
-        record(state, attempt, AuditKind::SignInFailed, detail).await;
+        record(ctx, attempt, AuditKind::SignInFailed, detail).await;
         Err(error)
     }
 }
 
-async fn record(state: &AppState, attempt: &Attempt<'_>, kind: AuditKind, detail: &str) {
+async fn record(ctx: &SignIn<'_>, attempt: &Attempt<'_>, kind: AuditKind, detail: &str) {
     let subject = Username::parse(attempt.username).ok();
     let event = Event {
         subject: subject.as_ref().map(Username::as_str),
@@ -190,11 +203,20 @@ async fn record(state: &AppState, attempt: &Attempt<'_>, kind: AuditKind, detail
         ..Event::default()
     };
     match kind {
-        AuditKind::SignInFailed => state.metrics.signin_failure(),
-        AuditKind::AccountLocked => state.metrics.lockout(),
+        AuditKind::SignInFailed => ctx.metrics.signin_failure(),
+        AuditKind::AccountLocked => ctx.metrics.lockout(),
         _ => {}
     }
-    audit::record(&state.db, kind, event).await;
+    audit::record(ctx.db, kind, event).await;
+}
+
+/// Adds to `write` what lifts a lock and forgets the failures counted
+/// (docs/security.md): a sign-in, an admin's unlock, a new password.
+pub fn lift_lockout(write: UpdateMany<User>) -> UpdateMany<User> {
+    write
+        .col_expr(user::Column::FailedLogins, Expr::value(0))
+        .col_expr(user::Column::FailedWindowStart, Expr::value(0i64))
+        .col_expr(user::Column::LockedUntil, Expr::value(0i64))
 }
 
 /// What counting a wrong password did.
@@ -210,7 +232,7 @@ enum Failure {
 /// failure locks for `LOCK_WINDOW` and clears the count). An account locked
 /// already is not touched, so the count cannot run past the lock.
 async fn record_failure(
-    state: &AppState,
+    ctx: &SignIn<'_>,
     user: &user::Model,
     now: i64,
 ) -> Result<Failure, SignInError> {
@@ -240,7 +262,7 @@ async fn record_failure(
         )
         .filter(user::Column::Id.eq(user.id.as_str()))
         .filter(user::Column::LockedUntil.lte(now))
-        .exec(&state.db)
+        .exec(ctx.db)
         .await?;
     if counted.rows_affected == 0 {
         return Ok(Failure::AlreadyLocked);
@@ -248,7 +270,7 @@ async fn record_failure(
     // Only the failure that locked wrote `now + LOCK_WINDOW`: every later
     // one finds the account locked and changes nothing.
     let locked = User::find_by_id(user.id.as_str())
-        .one(&state.db)
+        .one(ctx.db)
         .await?
         .is_some_and(|u| u.locked_until == now + LOCK_WINDOW);
     Ok(Failure::Counted { locked })

@@ -112,20 +112,8 @@ pub async fn run(conn: &DatabaseConnection, command: ClientCommand) -> Result<()
             eprintln!("new secret for {id}; the old one no longer works");
             println!("{}", secret.expose());
         }
-        ClientCommand::Disable { id } => {
-            let client = clients::get(conn, &id).await.map_err(message)?;
-            clients::set_disabled(conn, &operator(), &client, true)
-                .await
-                .map_err(message)?;
-            println!("disabled {id}; its sessions and tokens ended");
-        }
-        ClientCommand::Enable { id } => {
-            let client = clients::get(conn, &id).await.map_err(message)?;
-            clients::set_disabled(conn, &operator(), &client, false)
-                .await
-                .map_err(message)?;
-            println!("enabled {id}");
-        }
+        ClientCommand::Disable { id } => switch(conn, &id, true).await?,
+        ClientCommand::Enable { id } => switch(conn, &id, false).await?,
         ClientCommand::Delete { id } => {
             let client = clients::get(conn, &id).await.map_err(message)?;
             clients::delete(conn, &operator(), &client)
@@ -177,4 +165,18 @@ fn print_details(client: &client::Model) {
     println!("access_token_ttl: {}", ttl(client.access_token_ttl));
     println!("refresh_token_ttl: {}", ttl(client.refresh_token_ttl));
     println!("created_at: {}", client.created_at);
+}
+
+/// `valet client disable` or `enable`.
+async fn switch(conn: &DatabaseConnection, id: &str, disabled: bool) -> Result<(), String> {
+    let client = clients::get(conn, id).await.map_err(super::message)?;
+    clients::set_disabled(conn, &operator(), &client, disabled)
+        .await
+        .map_err(super::message)?;
+    if disabled {
+        println!("disabled {id}; its sessions and tokens ended");
+    } else {
+        println!("enabled {id}");
+    }
+    Ok(())
 }

@@ -101,3 +101,44 @@ pub async fn authenticate(
         (Some(_), Some(_)) => Err(Refused::Client("client authentication failed")),
     }
 }
+
+/// Whether a caller may use a token bound to a client, or why not.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Binding {
+    Allowed,
+    /// The caller is, or names, another client.
+    OtherClient,
+    /// The token's client is registered and must prove it is the caller.
+    MustAuthenticate,
+}
+
+/// Whether the caller (`registered` after authentication, `given` the id
+/// it named) may present a token issued to `bound`: for a refresh token
+/// (RFC 6749 §6) and for revocation (RFC 7009 §2.1). A token bound to no
+/// client is anyone's; one bound to a registered client that needs proof
+/// (`needs_proof`) wants that client authenticated.
+pub async fn binding(
+    db: &impl ConnectionTrait,
+    bound: Option<&str>,
+    registered: Option<&client::Model>,
+    given: Option<&str>,
+    needs_proof: impl Fn(&client::Model) -> bool,
+) -> Result<Binding, AppError> {
+    let Some(bound) = bound else {
+        return Ok(Binding::Allowed);
+    };
+    if let Some(client) = registered {
+        return Ok(if client.client_id == bound {
+            Binding::Allowed
+        } else {
+            Binding::OtherClient
+        });
+    }
+    if given.is_some_and(|given| given != bound) {
+        return Ok(Binding::OtherClient);
+    }
+    Ok(match super::find(db, bound).await? {
+        Some(client) if needs_proof(&client) => Binding::MustAuthenticate,
+        _ => Binding::Allowed,
+    })
+}

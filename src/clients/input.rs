@@ -185,21 +185,20 @@ fn settings(
         stored.post_logout_redirect_uris,
     );
     let post_logout_redirect_uris = collect(errors, "post_logout_redirect_uris", parse_uris(&uris));
-    let access_token_ttl = collect(
-        errors,
+    let mut ttl = |field, given: Option<Option<i64>>, stored, max| {
+        collect(errors, field, parse_ttl(given.unwrap_or(stored), max))
+    };
+    let access_token_ttl = ttl(
         "access_token_ttl",
-        parse_ttl(
-            input.access_token_ttl.unwrap_or(stored.access_token_ttl),
-            MAX_ACCESS_TOKEN_TTL,
-        ),
+        input.access_token_ttl,
+        stored.access_token_ttl,
+        MAX_ACCESS_TOKEN_TTL,
     );
-    let refresh_token_ttl = collect(
-        errors,
+    let refresh_token_ttl = ttl(
         "refresh_token_ttl",
-        parse_ttl(
-            input.refresh_token_ttl.unwrap_or(stored.refresh_token_ttl),
-            MAX_REFRESH_TOKEN_TTL,
-        ),
+        input.refresh_token_ttl,
+        stored.refresh_token_ttl,
+        MAX_REFRESH_TOKEN_TTL,
     );
     Some(ClientSettings {
         name: name?,

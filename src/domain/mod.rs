@@ -1,5 +1,6 @@
 //! Types that parse, not validate: once a value of one of these types exists
 //! it is known to be well formed.
+mod alg;
 mod email;
 mod full_name;
 mod paging;
@@ -7,6 +8,7 @@ mod password;
 mod scope;
 mod username;
 
+pub use alg::Alg;
 pub use email::Email;
 pub use full_name::FullName;
 pub use paging::{Paging, DEFAULT_PER_PAGE, MAX_PER_PAGE};

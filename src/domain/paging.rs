@@ -33,7 +33,12 @@ impl Paging {
                 .parse::<u64>()
                 .ok()
                 .filter(|p| (1..=u64::from(u32::MAX)).contains(p))
-                .ok_or_else(|| AppError::BadRequest("page must be a whole number from 1".into()))?,
+                .ok_or_else(|| {
+                    AppError::BadRequest(format!(
+                        "page must be a whole number from 1 to {}",
+                        u32::MAX
+                    ))
+                })?,
         };
         let per_page = match per_page {
             None => DEFAULT_PER_PAGE,

@@ -2,7 +2,37 @@
 //! Parsing never fails: a missing field reads as empty, so a mangled form
 //! gets the same page and messages as an empty one, never a 400 in plain
 //! text, and every `POST /login` counts against the rate limit.
+use actix_session::Session;
+use actix_web::{web, FromRequest, HttpRequest};
+use futures_util::future::LocalBoxFuture;
+
+use super::csrf;
+use super::page::PageError;
+
 pub struct Fields(Vec<(String, String)>);
+
+/// A page form whose CSRF token matched the session's, checked before the
+/// handler runs (403 otherwise): its fields and the session.
+pub struct CheckedForm {
+    pub fields: Fields,
+    pub session: Session,
+}
+
+impl FromRequest for CheckedForm {
+    type Error = actix_web::Error;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
+        let body = web::Bytes::from_request(req, payload);
+        let session = Session::extract(req);
+        Box::pin(async move {
+            let fields = Fields::parse(&body.await?);
+            let session = session.await?;
+            csrf::verify(&session, fields.get(csrf::FIELD)).map_err(PageError::from)?;
+            Ok(Self { fields, session })
+        })
+    }
+}
 
 impl Fields {
     pub fn parse(body: &[u8]) -> Self {

@@ -3,6 +3,7 @@
 //! the client-IP and actor extractors, CSRF, flash messages, the one HTML
 //! renderer with its error page and `see_other`, the page form parser, the
 //! answers for requests no handler takes, and the static files.
+pub mod api_error;
 pub mod client_ip;
 pub mod csrf;
 pub mod errors;

@@ -40,7 +40,7 @@ pub async fn post_token(
     if let Some(ip) = ip {
         state
             .rate_limiter
-            .check(&state.db, ip)
+            .check(&state.db, ip, state.clock.now_ms())
             .await?
             .map_err(OAuthError::too_many_requests)?;
     }

@@ -118,7 +118,8 @@ pub async fn token_from_body(
     let body = req.extract::<web::Bytes>().await?;
     let token = form_urlencoded::parse(&body)
         .find(|(name, _)| name == "access_token")
-        .map(|(_, value)| value.into_owned());
+        .map(|(_, value)| value.into_owned())
+        .filter(|token| !token.is_empty());
     if let Some(token) = token {
         if req.headers().contains_key(header::AUTHORIZATION) {
             let response = HttpResponse::BadRequest()
@@ -133,8 +134,8 @@ pub async fn token_from_body(
                 }));
             return Ok(req.into_response(response));
         }
-        // A token that is not a header value is no token: the guard then
-        // answers as for a request without one.
+        // An empty token, or one that is not a header value, is no token:
+        // the guard then answers as for a request without one.
         if let Ok(value) = header::HeaderValue::from_str(&format!("Bearer {token}")) {
             req.headers_mut().insert(header::AUTHORIZATION, value);
         }

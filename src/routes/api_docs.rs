@@ -18,6 +18,7 @@ use utoipa::{Modify, OpenApi, ToSchema};
 use crate::clients::docs_client::DOCS_CLIENT_ID;
 use crate::domain::Scope;
 use crate::error::AppError;
+use crate::http::errors::BearerErrorBody;
 
 /// Swagger UI needs inline styles and `data:` images; everything it loads
 /// comes from valet itself. Every other page keeps the strict policy.
@@ -41,6 +42,72 @@ pub struct ApiErrorBody {
     pub error_description: Option<String>,
     /// For `validation_failed`: a message per bad field.
     pub fields: Option<BTreeMap<String, String>>,
+}
+
+/// A list of scope-tokens (RFC 6749 §3.3: `1*( %x21 / %x23-5B / %x5D-7E )`,
+/// at most 128 bytes each), as [`crate::domain::Scope::parse`] accepts them.
+pub fn scope_list_schema() -> utoipa::openapi::Array {
+    use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Type};
+    let token = ObjectBuilder::new()
+        .schema_type(Type::String)
+        .pattern(Some(r"^[\x21\x23-\x5B\x5D-\x7E]+$"))
+        .max_length(Some(128));
+    ArrayBuilder::new().items(token).build()
+}
+
+/// A client's grant types: at least one, each a grant valet knows.
+pub fn grant_types_schema() -> utoipa::openapi::Array {
+    use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Type};
+    let grant = ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(crate::clients::GRANT_TYPES));
+    ArrayBuilder::new().items(grant).min_items(Some(1)).build()
+}
+
+/// The refusals every `/api/clients` route shares (RFC 6750 §3.1).
+#[derive(utoipa::IntoResponses)]
+pub enum AdminRefusals {
+    #[response(status = 401, description = "No valid token")]
+    NoToken(BearerErrorBody),
+    #[response(status = 403, description = "`insufficient_scope`: needs `admin`")]
+    NotAdmin(BearerErrorBody),
+}
+
+/// The refusals every `/api/users` read shares (RFC 6750 §3.1).
+#[derive(utoipa::IntoResponses)]
+pub enum ReadRefusals {
+    #[response(status = 401, description = "No valid token")]
+    NoToken(BearerErrorBody),
+    #[response(status = 403, description = "`insufficient_scope`")]
+    Scope(BearerErrorBody),
+}
+
+/// The refusals of a change through `/api/users` (RFC 6750 §3.1).
+#[derive(utoipa::IntoResponses)]
+pub enum WriteRefusals {
+    #[response(status = 401, description = "No valid Bearer token")]
+    NoToken(BearerErrorBody),
+    #[response(status = 403, description = "`insufficient_scope`")]
+    Scope(BearerErrorBody),
+}
+
+/// No user of the name the path gives.
+#[derive(utoipa::IntoResponses)]
+#[response(status = 404, description = "No such user")]
+pub struct NoSuchUser(pub ApiErrorBody);
+
+/// No client of the id the path gives.
+#[derive(utoipa::IntoResponses)]
+#[response(status = 404, description = "No such client")]
+pub struct NoSuchClient(pub ApiErrorBody);
+
+/// A JSON body the API cannot read.
+#[derive(utoipa::IntoResponses)]
+pub enum BodyRefusals {
+    #[response(status = 400, description = "Unreadable JSON or an unknown field")]
+    Unreadable(ApiErrorBody),
+    #[response(status = 415, description = "Not application/json")]
+    NotJson(ApiErrorBody),
 }
 
 #[derive(OpenApi)]

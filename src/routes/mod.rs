@@ -5,4 +5,6 @@ pub mod api_docs;
 pub mod api_users;
 pub mod health;
 pub mod me;
+pub mod metrics;
 pub mod pages;
+pub mod view;

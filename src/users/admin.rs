@@ -1,10 +1,11 @@
 //! Admin actions (docs/users.md `/api/users…`, docs/users.md `/admin`): the directory
 //! rules of the parent module plus an audit event naming who acted, from
-//! where, and on whom. The admin pages and the JSON API both call these, so
-//! the two cannot drift apart.
+//! where, and on whom, written in the action's own transaction: an action
+//! whose audit row cannot be written does not happen. The admin pages and
+//! the JSON API both call these, so the two cannot drift apart.
 use std::net::IpAddr;
 
-use sea_orm::DatabaseConnection;
+use sea_orm::{DatabaseConnection, DatabaseTransaction, TransactionTrait};
 
 use super::delegation::{may_act_on, may_grant};
 use super::{NewUser, UserUpdate};
@@ -54,23 +55,52 @@ impl Actor {
         }
     }
 
-    pub(crate) async fn record(
+    /// Runs `action` in a transaction and writes the events it returns,
+    /// naming `subject`, in the same one: the action and its record commit
+    /// together or not at all.
+    pub(crate) async fn audited<T>(
         &self,
         db: &DatabaseConnection,
-        kind: AuditKind,
         subject: &str,
-        detail: &str,
-    ) {
-        let event = Event {
-            actor: Some(&self.username),
-            subject: Some(subject),
-            ip: self.ip.as_deref(),
-            client_id: self.client_id.as_deref(),
-            detail,
-        };
-        audit::record(db, kind, event).await;
+        action: impl AsyncFnOnce(&DatabaseTransaction) -> Result<(T, Events), AppError>,
+    ) -> Result<T, AppError> {
+        let txn = db.begin().await?;
+        let (done, events) = action(&txn).await?;
+        for (kind, detail) in events {
+            let event = Event {
+                actor: Some(&self.username),
+                subject: Some(subject),
+                ip: self.ip.as_deref(),
+                client_id: self.client_id.as_deref(),
+                detail: &detail,
+            };
+            audit::write(&txn, kind, event).await?;
+        }
+        txn.commit().await?;
+        Ok(done)
+    }
+
+    /// [`Actor::audited`] for an action recorded as one `kind` event, whose
+    /// detail `describe` gives from what the action returned.
+    pub(crate) async fn audited_once<T>(
+        &self,
+        db: &DatabaseConnection,
+        subject: &str,
+        kind: AuditKind,
+        action: impl AsyncFnOnce(&DatabaseTransaction) -> Result<T, AppError>,
+        describe: impl FnOnce(&T) -> String,
+    ) -> Result<T, AppError> {
+        self.audited(db, subject, async |txn| {
+            let done = action(txn).await?;
+            let detail = describe(&done);
+            Ok((done, vec![(kind, detail)]))
+        })
+        .await
     }
 }
+
+/// What an admin action did, as audit events: kind and detail.
+pub(crate) type Events = Vec<(AuditKind, String)>;
 
 pub async fn create_user(
     db: &DatabaseConnection,
@@ -84,11 +114,12 @@ pub async fn create_user(
         describe_scopes(&new.scopes.to_string()),
         if new.disabled { "; disabled" } else { "" }
     );
-    let created = super::create(db, hasher, new).await?;
+    let hash = hasher.hash(&new.password).await?;
+    let username = new.username.as_str().to_owned();
+    let insert = async |txn: &DatabaseTransaction| super::insert(txn, new, hash).await;
     actor
-        .record(db, AuditKind::UserCreated, &created.username, &detail)
-        .await;
-    Ok(created)
+        .audited_once(db, &username, AuditKind::UserCreated, insert, |_| detail)
+        .await
 }
 
 /// Applies `changes` (see [`super::update`]) and writes one event per kind
@@ -104,37 +135,29 @@ pub async fn update_user(
     if let Some(scopes) = &changes.scopes {
         may_grant(&actor.scopes, &user.scope_set(), scopes)?;
     }
-    let profile = profile_detail(user, &changes);
-    let disabled = changes.disabled.filter(|d| *d != user.disabled);
-    let password = changes.password.is_some();
-    let updated = super::update(db, hasher, user, changes).await?;
-    let subject = updated.username.as_str();
-    if let Some(detail) = profile {
-        actor
-            .record(db, AuditKind::UserUpdated, subject, &detail)
-            .await;
+    let mut events = Vec::new();
+    if let Some(detail) = profile_detail(user, &changes) {
+        events.push((AuditKind::UserUpdated, detail));
     }
-    match disabled {
-        Some(true) => {
-            let detail = "disabled; every session ended";
-            actor
-                .record(db, AuditKind::UserDisabled, subject, detail)
-                .await;
-        }
-        Some(false) => {
-            actor
-                .record(db, AuditKind::UserEnabled, subject, "enabled")
-                .await
-        }
+    match changes.disabled.filter(|d| *d != user.disabled) {
+        Some(true) => events.push((
+            AuditKind::UserDisabled,
+            "disabled; every session ended".into(),
+        )),
+        Some(false) => events.push((AuditKind::UserEnabled, "enabled".into())),
         None => {}
     }
-    if password {
+    if changes.password.is_some() {
         let detail = "password reset by an admin; every session ended";
-        actor
-            .record(db, AuditKind::PasswordChanged, subject, detail)
-            .await;
+        events.push((AuditKind::PasswordChanged, detail.into()));
     }
-    Ok(updated)
+    let hash = super::update::hash_new_password(hasher, &changes).await?;
+    actor
+        .audited(db, &user.username, async |txn| {
+            let updated = super::update::apply(txn, hash, user, changes).await?;
+            Ok((updated, events))
+        })
+        .await
 }
 
 pub async fn delete_user(
@@ -142,12 +165,11 @@ pub async fn delete_user(
     actor: &Actor,
     user: &user::Model,
 ) -> Result<(), AppError> {
-    may_act_on(&actor.scopes, user)?;
-    super::delete(db, user).await?;
-    actor
-        .record(db, AuditKind::UserDeleted, &user.username, "deleted")
-        .await;
-    Ok(())
+    let delete = async |txn: &DatabaseTransaction| super::delete(txn, user).await;
+    act_on(db, actor, user, AuditKind::UserDeleted, delete, |_| {
+        "deleted".into()
+    })
+    .await
 }
 
 pub async fn unlock_user(
@@ -155,17 +177,9 @@ pub async fn unlock_user(
     actor: &Actor,
     user: &user::Model,
 ) -> Result<(), AppError> {
-    may_act_on(&actor.scopes, user)?;
-    super::unlock(db, user).await?;
-    actor
-        .record(
-            db,
-            AuditKind::UserUnlocked,
-            &user.username,
-            "lockout lifted",
-        )
-        .await;
-    Ok(())
+    let unlock = async |txn: &DatabaseTransaction| super::unlock(txn, user).await;
+    let detail = |_: &()| "lockout lifted".into();
+    act_on(db, actor, user, AuditKind::UserUnlocked, unlock, detail).await
 }
 
 /// Ends every session of `user`; returns how many were live.
@@ -174,13 +188,17 @@ pub async fn sign_out_everywhere(
     actor: &Actor,
     user: &user::Model,
 ) -> Result<u64, AppError> {
-    may_act_on(&actor.scopes, user)?;
-    let ended = super::sign_out_everywhere(db, user).await?;
-    let detail = format!("signed out everywhere ({ended} sessions ended)");
-    actor
-        .record(db, AuditKind::SessionsRevoked, &user.username, &detail)
-        .await;
-    Ok(ended)
+    let sign_out = async |txn: &DatabaseTransaction| super::sign_out_everywhere(txn, user).await;
+    let detail = |ended: &u64| format!("signed out everywhere ({ended} sessions ended)");
+    act_on(
+        db,
+        actor,
+        user,
+        AuditKind::SessionsRevoked,
+        sign_out,
+        detail,
+    )
+    .await
 }
 
 pub async fn end_session(
@@ -189,15 +207,27 @@ pub async fn end_session(
     user: &user::Model,
     session_id: &str,
 ) -> Result<(), AppError> {
-    may_act_on(&actor.scopes, user)?;
-    super::end_session(db, user, session_id).await?;
+    let end = async |txn: &DatabaseTransaction| super::end_session(txn, user, session_id).await;
     // The id's first block is enough to tell sessions apart in the log.
     let short: String = session_id.chars().take(8).collect();
-    let detail = format!("session {short}… ended");
+    let detail = |_: &()| format!("session {short}… ended");
+    act_on(db, actor, user, AuditKind::SessionsRevoked, end, detail).await
+}
+
+/// An action on `user`, if the actor may act on them (see
+/// [`super::delegation`]), recorded as one `kind` event.
+async fn act_on<T>(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    user: &user::Model,
+    kind: AuditKind,
+    action: impl AsyncFnOnce(&DatabaseTransaction) -> Result<T, AppError>,
+    describe: impl FnOnce(&T) -> String,
+) -> Result<T, AppError> {
+    may_act_on(&actor.scopes, user)?;
     actor
-        .record(db, AuditKind::SessionsRevoked, &user.username, &detail)
-        .await;
-    Ok(())
+        .audited_once(db, &user.username, kind, action, describe)
+        .await
 }
 
 /// What a profile change does, e.g. `email: a@x → b@x; scopes: me → me admin`.

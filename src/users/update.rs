@@ -5,7 +5,7 @@
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend,
     DbErr, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set,
-    TransactionTrait,
+    TransactionSession, TransactionTrait,
 };
 
 use crate::auth::password::PasswordHasher;
@@ -41,7 +41,7 @@ impl UserUpdate {
 /// Applies `changes` in one transaction and returns the user as stored.
 /// A new password passes the policy already (it is a [`Password`]), is
 /// hashed off the async threads, and ends every session of the user, as a
-/// disable does (docs/users.md). Taking the last enabled admin's `admin` scope or
+/// disable does (docs/users.md; see [`super::store_password`]). Taking the last enabled admin's `admin` scope or
 /// disabling them is a `Conflict` and changes nothing.
 pub async fn update(
     db: &DatabaseConnection,
@@ -49,26 +49,36 @@ pub async fn update(
     user: &user::Model,
     changes: UserUpdate,
 ) -> Result<user::Model, AppError> {
-    apply(db, Some(hasher), user, changes).await
+    let hash = hash_new_password(hasher, &changes).await?;
+    apply(db, hash, user, changes).await
 }
 
+/// The hash of the change's new password, if it has one: made before the
+/// change's transaction begins, never inside it.
+pub(super) async fn hash_new_password(
+    hasher: &PasswordHasher,
+    changes: &UserUpdate,
+) -> Result<Option<String>, AppError> {
+    match &changes.password {
+        Some(password) => Ok(Some(hasher.hash(password).await?)),
+        None => Ok(None),
+    }
+}
+
+/// [`update`] with the new password (if any) hashed already. In a
+/// transaction of the caller's, its own runs as a savepoint.
 pub(super) async fn apply(
-    db: &DatabaseConnection,
-    hasher: Option<&PasswordHasher>,
+    db: &(impl ConnectionTrait + TransactionTrait),
+    hash: Option<String>,
     user: &user::Model,
     changes: UserUpdate,
 ) -> Result<user::Model, AppError> {
-    let hash = match (&changes.password, hasher) {
-        (Some(password), Some(hasher)) => Some(hasher.hash(password).await?),
-        (Some(_), None) => return Err(AppError::internal("a password without a hasher")),
-        (None, _) => None,
-    };
     let may_demote = changes.disabled == Some(true)
         || changes
             .scopes
             .as_ref()
             .is_some_and(|scopes| !scopes.contains(ADMIN_SCOPE));
-    let ends_sessions = changes.disabled == Some(true) || hash.is_some();
+    let disabling = changes.disabled == Some(true);
 
     let mut row = user.clone().into_active_model();
     if let Some(email) = changes.email {
@@ -85,14 +95,6 @@ pub(super) async fn apply(
     if let Some(disabled) = changes.disabled {
         row.disabled = Set(disabled);
     }
-    if let Some(hash) = hash {
-        // A new password makes the guesses at the old one moot: it lifts a
-        // lockout too.
-        row.password_hash = Set(hash);
-        row.failed_logins = Set(0);
-        row.failed_window_start = Set(0);
-        row.locked_until = Set(0);
-    }
     row.updated_at = Set(clock::now());
 
     let txn = db.begin().await?;
@@ -106,6 +108,9 @@ pub(super) async fn apply(
         )));
     };
     let demotes = may_demote && is_enabled_admin(&current);
+    if let Some(hash) = hash {
+        super::store_password(&txn, &user.id, hash, None).await?;
+    }
     let updated = match row.update(&txn).await {
         Ok(updated) => updated,
         Err(DbErr::RecordNotUpdated) => {
@@ -123,7 +128,7 @@ pub(super) async fn apply(
         txn.rollback().await?;
         return Err(last_admin_error(user));
     }
-    if ends_sessions {
+    if disabling {
         sessions::revoke_all_for_user(&txn, &user.id, None).await?;
     }
     txn.commit().await?;

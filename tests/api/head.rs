@@ -42,3 +42,39 @@ async fn head_on_a_post_only_endpoint_is_still_405() {
     let head = app.client.head(app.url("/token")).send().await.unwrap();
     assert_eq!(head.status(), StatusCode::METHOD_NOT_ALLOWED);
 }
+
+#[tokio::test]
+async fn a_method_a_route_does_not_take_is_405_naming_the_ones_it_does() {
+    let app = spawn_app().await;
+    for path in [
+        "/healthz",
+        "/static/valet.css",
+        "/favicon.ico",
+        "/.well-known/jwks.json",
+    ] {
+        for method in [
+            reqwest::Method::DELETE,
+            reqwest::Method::PUT,
+            reqwest::Method::TRACE,
+        ] {
+            let response = app
+                .client
+                .request(method.clone(), app.url(path))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(
+                response.status(),
+                StatusCode::METHOD_NOT_ALLOWED,
+                "{method} {path}"
+            );
+            assert!(
+                response.headers()["allow"]
+                    .to_str()
+                    .unwrap()
+                    .contains("GET"),
+                "{path}"
+            );
+        }
+    }
+}

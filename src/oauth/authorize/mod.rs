@@ -126,12 +126,10 @@ async fn authorize(
 /// `POST /authorize/consent`: Allow or Deny, CSRF-checked. The request is
 /// checked again from the start, as if it had just arrived.
 pub async fn post_consent(
-    body: web::Bytes,
-    session: Session,
+    form: crate::http::form::CheckedForm,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    let fields = crate::http::form::Fields::parse(&body);
-    csrf::verify(&session, fields.get(csrf::FIELD))?;
+    let crate::http::form::CheckedForm { fields, session } = form;
     let raw = fields.text("request");
     let request = match request::read(&state, raw).await {
         Ok(request) => request,

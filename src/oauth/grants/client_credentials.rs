@@ -2,7 +2,6 @@
 //! for a token of its own, within its registered scopes.
 use super::{registered, GrantContext};
 use crate::clients::authenticate::Caller;
-use crate::domain::ScopeSet;
 use crate::oauth::response::{issue_client_token, TokenResponse};
 use crate::oauth::OAuthError;
 
@@ -16,9 +15,8 @@ pub fn grant(ctx: &GrantContext<'_>, caller: &Caller) -> Result<TokenResponse, O
             "client_credentials is only for confidential clients",
         ));
     }
-    let scope = match ctx.params.get("scope") {
-        Some(raw) => {
-            let requested = ScopeSet::parse(raw).map_err(OAuthError::invalid_scope)?;
+    let scope = match ctx.requested_scope()? {
+        Some(requested) => {
             ctx.check_client_scope(&requested)?;
             requested
         }

@@ -114,6 +114,15 @@ impl GrantContext<'_> {
         }
     }
 
+    /// The request's `scope` parameter, parsed, if it has one.
+    pub fn requested_scope(&self) -> Result<Option<ScopeSet>, OAuthError> {
+        self.params
+            .get("scope")
+            .map(ScopeSet::parse)
+            .transpose()
+            .map_err(OAuthError::invalid_scope)
+    }
+
     /// `invalid_scope` for a requested scope beyond the client's
     /// registration (docs/clients.md).
     pub fn check_client_scope(&self, requested: &ScopeSet) -> Result<(), OAuthError> {
@@ -141,6 +150,23 @@ impl GrantContext<'_> {
         self.client
             .and_then(|c| c.refresh_token_ttl)
             .unwrap_or(self.state.settings.refresh_token_ttl)
+    }
+}
+
+/// The scope to grant: the requested one, which must lie within
+/// `allowed`, or all of `allowed` when none is requested (RFC 6749 §3.3,
+/// §6). `allowed_is` names the limit in the refusal.
+pub fn narrow(
+    requested: Option<ScopeSet>,
+    allowed: &ScopeSet,
+    allowed_is: &str,
+) -> Result<ScopeSet, OAuthError> {
+    match requested {
+        Some(requested) if !requested.is_subset(allowed) => Err(OAuthError::invalid_scope(
+            format!("the requested scope exceeds {allowed_is} ({allowed})"),
+        )),
+        Some(requested) => Ok(requested),
+        None => Ok(allowed.clone()),
     }
 }
 

@@ -1,10 +1,9 @@
 //! The resource owner password credentials grant (RFC 6749 §4.3).
-use super::GrantContext;
+use super::{narrow, GrantContext};
 use crate::auth::password::unreadable_hash;
 use crate::auth::sessions::{self, SessionKind};
 use crate::auth::signin::{check_password, Attempt, SignInError};
 use crate::auth::signin_queue::RETRY_AFTER_SECONDS;
-use crate::domain::ScopeSet;
 use crate::oauth::response::TokenResponse;
 use crate::oauth::OAuthError;
 
@@ -13,12 +12,7 @@ use crate::oauth::OAuthError;
 pub async fn grant(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> {
     let username = ctx.params.required("username")?;
     let password = ctx.params.required("password")?;
-    let requested = ctx
-        .params
-        .get("scope")
-        .map(ScopeSet::parse)
-        .transpose()
-        .map_err(OAuthError::invalid_scope)?;
+    let requested = ctx.requested_scope()?;
 
     let attempt = Attempt {
         username,
@@ -26,7 +20,7 @@ pub async fn grant(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> 
         ip: ctx.ip,
         client_id: ctx.client_id,
     };
-    let verified = check_password(ctx.state, &attempt)
+    let verified = check_password(&ctx.state.signin(), &attempt)
         .await
         .map_err(|e| refusal(e, attempt.username))?;
     let user = &verified.user;
@@ -35,19 +29,11 @@ pub async fn grant(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> 
         ctx.check_client_scope(requested)?;
     }
     let allowed = ctx.scope_ceiling(&user.scope_set());
-    let scope = match requested {
-        Some(requested) if !requested.is_subset(&allowed) => {
-            return Err(OAuthError::invalid_scope(format!(
-                "the requested scope exceeds what this user may be granted ({allowed})"
-            )))
-        }
-        Some(requested) => requested,
-        None => allowed.clone(),
-    };
+    let scope = narrow(requested, &allowed, "what this user may be granted")?;
 
     let state = ctx.state;
     let txn = verified
-        .confirm(state, &attempt)
+        .confirm(&state.signin(), &attempt)
         .await
         .map_err(|e| refusal(e, attempt.username))?;
     let session = sessions::open(

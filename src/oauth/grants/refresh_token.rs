@@ -4,10 +4,10 @@
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
 
-use super::GrantContext;
+use super::{narrow, GrantContext};
 use crate::audit::{self, AuditKind, Event};
 use crate::auth::{refresh, sessions};
-use crate::clients;
+use crate::clients::authenticate::{binding, Binding};
 use crate::domain::{Scope, ScopeSet};
 use crate::entities::prelude::RefreshToken;
 use crate::entities::refresh_token;
@@ -19,12 +19,7 @@ use crate::state::AppState;
 
 pub async fn grant(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> {
     let presented = ctx.params.required("refresh_token")?;
-    let requested = ctx
-        .params
-        .get("scope")
-        .map(ScopeSet::parse)
-        .transpose()
-        .map_err(OAuthError::invalid_scope)?;
+    let requested = ctx.requested_scope()?;
     let state = ctx.state;
     let now = state.clock.now();
     let hash = refresh::hash(presented);
@@ -53,15 +48,7 @@ pub async fn grant(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> 
         &ScopeSet::from_stored(&stored.scope)
             .intersection(&user.scope_set().with_identity_scopes()),
     );
-    let scope = match requested {
-        Some(requested) if !requested.is_subset(&allowed) => {
-            return Err(OAuthError::invalid_scope(format!(
-                "the requested scope exceeds the original grant ({allowed})"
-            )))
-        }
-        Some(requested) => requested,
-        None => allowed.clone(),
-    };
+    let scope = narrow(requested, &allowed, "the original grant")?;
 
     let txn = state.db.begin().await?;
     // Consume atomically: of two concurrent uses only one UPDATE matches.
@@ -115,21 +102,15 @@ pub async fn grant(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> 
 /// (a public one by its `client_id`); an unregistered binding only needs
 /// the caller not to claim another id.
 async fn check_client(ctx: &GrantContext<'_>, bound: Option<&str>) -> Result<(), OAuthError> {
-    let Some(bound) = bound else {
-        return Ok(());
-    };
-    match (ctx.client, ctx.client_id) {
-        (Some(client), _) if client.client_id == bound => Ok(()),
-        (_, Some(given)) if given != bound => Err(OAuthError::invalid_grant(
+    let db = &ctx.state.db;
+    match binding(db, bound, ctx.client, ctx.client_id, |_| true).await? {
+        Binding::Allowed => Ok(()),
+        Binding::OtherClient => Err(OAuthError::invalid_grant(
             "the refresh token was issued to another client",
         )),
-        (Some(_), _) => Ok(()),
-        (None, _) => match clients::find(&ctx.state.db, bound).await? {
-            Some(_) => Err(OAuthError::invalid_client(
-                "the refresh token belongs to a registered client: authenticate as it",
-            )),
-            None => Ok(()),
-        },
+        Binding::MustAuthenticate => Err(OAuthError::invalid_client(
+            "the refresh token belongs to a registered client: authenticate as it",
+        )),
     }
 }
 

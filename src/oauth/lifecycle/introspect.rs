@@ -52,6 +52,25 @@ impl Introspection {
     fn inactive() -> Self {
         Self::default()
     }
+
+    /// An active access token's claims (RFC 7662 §2.2) with the scope it
+    /// still carries.
+    fn access(claims: AccessClaims, scope: &ScopeSet) -> Self {
+        Self {
+            active: true,
+            scope: Some(scope.to_string()),
+            client_id: claims.client_id,
+            token_type: Some("Bearer"),
+            exp: Some(claims.exp),
+            iat: Some(claims.iat),
+            nbf: Some(claims.nbf),
+            sub: Some(claims.sub),
+            aud: Some(claims.aud),
+            iss: Some(claims.iss),
+            jti: Some(claims.jti),
+            ..Self::default()
+        }
+    }
 }
 
 /// RFC 7662 §2.1: `token` and an optional `token_type_hint`. Accepts access
@@ -140,19 +159,9 @@ async fn introspect_access(
     };
     let scope = ScopeSet::from_stored(&claims.scope).intersection(&user.scope_set());
     Ok(Introspection {
-        active: true,
-        scope: Some(scope.to_string()),
-        client_id: claims.client_id,
         username: Some(user.username),
-        token_type: Some("Bearer"),
-        exp: Some(claims.exp),
-        iat: Some(claims.iat),
-        nbf: Some(claims.nbf),
-        sub: Some(claims.sub),
-        aud: Some(claims.aud),
-        iss: Some(claims.iss),
-        jti: Some(claims.jti),
-        sid: Some(claims.sid),
+        sid: Some(claims.sid.clone()),
+        ..Introspection::access(claims, &scope)
     })
 }
 
@@ -169,20 +178,7 @@ async fn introspect_client_token(
         return Ok(Introspection::inactive());
     };
     let scope = ScopeSet::from_stored(&claims.scope).intersection(&client.scope_set());
-    Ok(Introspection {
-        active: true,
-        scope: Some(scope.to_string()),
-        client_id: claims.client_id,
-        token_type: Some("Bearer"),
-        exp: Some(claims.exp),
-        iat: Some(claims.iat),
-        nbf: Some(claims.nbf),
-        sub: Some(claims.sub),
-        aud: Some(claims.aud),
-        iss: Some(claims.iss),
-        jti: Some(claims.jti),
-        ..Introspection::default()
-    })
+    Ok(Introspection::access(claims, &scope))
 }
 
 /// A stored refresh token: active when unused, unexpired and its session

@@ -8,7 +8,8 @@ use sea_orm::EntityTrait;
 use super::{recognise, Expiry, Presented};
 use crate::audit::{self, AuditKind, Event};
 use crate::auth::sessions;
-use crate::clients::{self, authenticate::Caller};
+use crate::clients;
+use crate::clients::authenticate::{binding, Binding, Caller};
 use crate::entities::prelude::{Session, User};
 use crate::http::client_ip::ClientIp;
 use crate::oauth::params::FormParams;
@@ -100,21 +101,22 @@ async fn end_session(
         // Already purged: nothing left to end.
         return Ok(());
     };
-    if let (Some(bound), Some(given)) = (session.client_id.as_deref(), client_id) {
-        if bound != given {
+    let bound = session.client_id.as_deref();
+    match binding(&state.db, bound, caller.registered(), client_id, |c| {
+        c.confidential
+    })
+    .await?
+    {
+        Binding::Allowed => {}
+        Binding::OtherClient => {
             return Err(OAuthError::invalid_grant(
                 "the token was issued to another client",
-            ));
+            ))
         }
-    }
-    if let (Some(bound), None) = (session.client_id.as_deref(), caller.registered()) {
-        let confidential = clients::find(&state.db, bound)
-            .await?
-            .is_some_and(|c| c.confidential);
-        if confidential {
+        Binding::MustAuthenticate => {
             return Err(OAuthError::invalid_client(
                 "the token belongs to a confidential client: authenticate as it",
-            ));
+            ))
         }
     }
     if sessions::revoke(&state.db, &session.id).await? {

@@ -10,8 +10,8 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::view::{when, Chrome};
-use super::{check_csrf, chrome, render, see_other, PageError};
+use super::view::{Chrome, Timestamp};
+use super::{check_csrf, chrome, refused_form, render, see_other, PageError};
 use crate::clients::{self, ClientInput, ClientSecret};
 use crate::entities::client;
 use crate::error::AppError;
@@ -41,7 +41,7 @@ pub struct ClientRow {
     pub first_party: bool,
     pub disabled: bool,
     pub confidential: bool,
-    pub created: String,
+    pub created: Timestamp,
 }
 
 impl From<&client::Model> for ClientRow {
@@ -55,7 +55,7 @@ impl From<&client::Model> for ClientRow {
             first_party: c.first_party,
             disabled: c.disabled,
             confidential: c.confidential,
-            created: when(c.created_at),
+            created: Timestamp::new(c.created_at),
         }
     }
 }
@@ -262,12 +262,7 @@ pub async fn post_new_client(
                 }
             };
         }
-        Err(AppError::Validation(fields)) => (StatusCode::UNPROCESSABLE_ENTITY, fields),
-        Err(AppError::Conflict(message)) => (
-            StatusCode::CONFLICT,
-            BTreeMap::from([("client_id".to_owned(), message)]),
-        ),
-        Err(other) => return Err(other.into()),
+        Err(refusal) => refused_form(refusal, "client_id")?,
     };
     let page = NewClientPage {
         chrome: chrome(&session)?,

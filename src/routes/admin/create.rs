@@ -10,7 +10,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::view::Chrome;
-use super::{check_csrf, chrome, render, see_other, user_path, PageError};
+use super::{check_csrf, chrome, refused_form, render, see_other, user_path, PageError};
 use crate::error::AppError;
 use crate::http::flash::{self, Flash};
 use crate::state::AppState;
@@ -83,24 +83,17 @@ pub async fn post_new_user(
         Ok(new) => users::admin::create_user(&state.db, &state.hasher, &actor, new).await,
         Err(e) => Err(e),
     };
-    let (status, errors) = match result {
+    let (status, mut errors) = match result {
         Ok(created) => {
             let message = format!("Created user {}.", created.username);
             flash::set(&session, Flash::success(message));
             return Ok(see_other(&user_path(&created.username)));
         }
-        Err(AppError::Validation(mut fields)) => {
-            if mismatch {
-                fields.insert("password_confirm".into(), "the passwords differ".into());
-            }
-            (StatusCode::UNPROCESSABLE_ENTITY, fields)
-        }
-        Err(AppError::Conflict(message)) => (
-            StatusCode::CONFLICT,
-            BTreeMap::from([("username".to_owned(), message)]),
-        ),
-        Err(other) => return Err(other.into()),
+        Err(refusal) => refused_form(refusal, "username")?,
     };
+    if mismatch && status == StatusCode::UNPROCESSABLE_ENTITY {
+        errors.insert("password_confirm".into(), "the passwords differ".into());
+    }
     let page = NewUserPage {
         chrome: chrome(&session)?,
         form: NewUserForm {

@@ -4,7 +4,10 @@
 //! users without `admin` to the 403 page. Every form carries the CSRF token
 //! (checked before anything changes) and answers with a flash message after
 //! a redirect. The rules live in [`crate::users`], shared with the JSON API.
+use std::collections::BTreeMap;
+
 use actix_session::Session;
+use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 
 use crate::domain::Scope;
@@ -97,6 +100,24 @@ impl actix_web::FromRequest for Button {
 /// Checks the form's CSRF token against the session's (403 otherwise).
 fn check_csrf(session: &Session, submitted: &Option<String>) -> Result<(), PageError> {
     Ok(csrf::verify(session, submitted.as_deref())?)
+}
+
+/// A refused form's status and the messages to show beside its fields: 422
+/// with a message per field, or 409 with the conflict beside
+/// `conflict_field`. Anything else is an error page.
+fn refused_form(
+    refusal: crate::error::AppError,
+    conflict_field: &str,
+) -> Result<(StatusCode, BTreeMap<String, String>), PageError> {
+    use crate::error::AppError;
+    match refusal {
+        AppError::Validation(fields) => Ok((StatusCode::UNPROCESSABLE_ENTITY, fields)),
+        AppError::Conflict(message) => Ok((
+            StatusCode::CONFLICT,
+            BTreeMap::from([(conflict_field.to_owned(), message)]),
+        )),
+        other => Err(other.into()),
+    }
 }
 
 /// The address of a user's admin page.

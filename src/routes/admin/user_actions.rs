@@ -163,7 +163,7 @@ pub async fn get_delete(
     let user = users::get_by_username(&state.db, &username).await?;
     let page = DeletePage {
         chrome: chrome(&session)?,
-        user: UserRow::from(&user),
+        user: UserRow::new(&user, state.clock.now()),
     };
     render(StatusCode::OK, &page)
 }

@@ -40,8 +40,8 @@ pub async fn get_user(
     let page = UserPage {
         chrome: chrome(&session)?,
         is_self: user.id == principal.user.id,
-        user: UserRow::from(&user),
-        sessions: sessions.iter().map(SessionRow::from).collect(),
+        user: UserRow::new(&user, state.clock.now()),
+        sessions: sessions.iter().map(|s| SessionRow::new(s, None)).collect(),
     };
     render(StatusCode::OK, &page)
 }

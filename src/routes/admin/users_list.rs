@@ -33,9 +33,10 @@ pub async fn get_users(
     let paging = Paging::parse(query.page.as_deref(), None)?;
     let q = query.q.as_deref().unwrap_or("").trim().to_owned();
     let found = users::search(&state.db, &q, paging).await?;
+    let now = state.clock.now();
     let page = UsersPage {
         chrome: chrome(&session)?,
-        users: found.users.iter().map(UserRow::from).collect(),
+        users: found.users.iter().map(|u| UserRow::new(u, now)).collect(),
         pager: Pager::new("/admin/users", ("q", &q), paging, found.total),
         q,
     };

@@ -1,8 +1,8 @@
 //! What the admin templates show, prepared from the stored rows so the
 //! templates stay free of logic.
-use crate::clock;
-use crate::entities::{audit_event, session, user};
+use crate::entities::{audit_event, user};
 use crate::http::flash::Flash;
+pub use crate::routes::view::{SessionRow, Timestamp};
 use crate::users::Paging;
 
 /// Shared by every admin page: the flash message, the top bar and the
@@ -20,52 +20,27 @@ pub struct UserRow {
     pub full_name: String,
     pub scopes: String,
     pub disabled: bool,
-    pub locked_until: Option<String>,
-    pub created: String,
+    pub locked_until: Option<Timestamp>,
+    pub created: Timestamp,
 }
 
-impl From<&user::Model> for UserRow {
-    fn from(u: &user::Model) -> Self {
+impl UserRow {
+    /// `now`: the time the lock is judged at.
+    pub fn new(u: &user::Model, now: i64) -> Self {
         Self {
             username: u.username.clone(),
             email: u.email.clone().unwrap_or_default(),
             full_name: u.full_name.clone().unwrap_or_default(),
             scopes: u.scope_set().to_string(),
             disabled: u.disabled,
-            locked_until: u.is_locked(clock::now()).then(|| when(u.locked_until)),
-            created: when(u.created_at),
-        }
-    }
-}
-
-pub struct SessionRow {
-    pub id: String,
-    pub short_id: String,
-    pub kind: String,
-    pub client: String,
-    pub ip: String,
-    pub created: String,
-    pub last_used: String,
-    pub expires: String,
-}
-
-impl From<&session::Model> for SessionRow {
-    fn from(s: &session::Model) -> Self {
-        Self {
-            id: s.id.clone(),
-            short_id: s.id.chars().take(8).collect(),
-            kind: s.kind.clone(),
-            client: s.client_id.clone().unwrap_or_else(|| "—".into()),
-            ip: s.ip.clone().unwrap_or_else(|| "—".into()),
-            created: when(s.created_at),
-            last_used: when(s.last_used_at),
-            expires: when(s.expires_at),
+            locked_until: u.is_locked(now).then(|| Timestamp::new(u.locked_until)),
+            created: Timestamp::new(u.created_at),
         }
     }
 }
 
 pub struct EventRow {
-    pub at: String,
+    pub at: Timestamp,
     pub kind: String,
     pub actor: String,
     pub subject: String,
@@ -78,7 +53,7 @@ impl From<&audit_event::Model> for EventRow {
     fn from(e: &audit_event::Model) -> Self {
         let dash = || "—".to_owned();
         Self {
-            at: when(e.at),
+            at: Timestamp::new(e.at),
             kind: e.kind.replace('_', " "),
             actor: e.actor.clone().unwrap_or_else(dash),
             subject: e.subject.clone().unwrap_or_else(dash),
@@ -119,11 +94,4 @@ impl Pager {
             next: (paging.page < pages).then(|| link(paging.page + 1)),
         }
     }
-}
-
-/// A UNIX time as `2026-11-23 14:05 UTC`.
-pub fn when(unix: i64) -> String {
-    chrono::DateTime::from_timestamp(unix, 0)
-        .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
-        .unwrap_or_else(|| unix.to_string())
 }

@@ -81,18 +81,31 @@ impl From<&client::Model> for ClientView {
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ClientBody {
+    /// 1–64 of `A-Z a-z 0-9 . _ ~ -`; required on creation, never changed.
+    #[schema(min_length = 1, max_length = 64, pattern = r"^[A-Za-z0-9._~-]+$")]
     client_id: Option<String>,
+    #[schema(min_length = 1, max_length = 100)]
     name: Option<String>,
+    /// `public` or `confidential`; set on creation only.
     #[serde(rename = "type")]
+    #[schema(pattern = "^(public|confidential)$")]
     client_type: Option<String>,
+    /// Any of `authorization_code`, `refresh_token`, `password` (first-party
+    /// clients only), `client_credentials` (confidential clients only).
+    #[schema(schema_with = crate::routes::api_docs::grant_types_schema)]
     grant_types: Option<Vec<String>>,
+    #[schema(schema_with = crate::routes::api_docs::scope_list_schema)]
     scopes: Option<Vec<String>>,
     redirect_uris: Option<Vec<String>>,
     post_logout_redirect_uris: Option<Vec<String>>,
     first_party: Option<bool>,
+    /// Seconds, 1 to 86400; `null` for the server's default.
     #[serde(default, deserialize_with = "present")]
+    #[schema(minimum = 1, maximum = 86400)]
     access_token_ttl: Option<Option<i64>>,
+    /// Seconds, 1 to 31536000; `null` for the server's default.
     #[serde(default, deserialize_with = "present")]
+    #[schema(minimum = 1, maximum = 31536000)]
     refresh_token_ttl: Option<Option<i64>>,
     disabled: Option<bool>,
 }
@@ -166,8 +179,7 @@ pub struct ClientsApi;
     get, path = "/api/clients", tag = "clients", summary = "Every client (scope `admin`)",
     responses(
         (status = 200, description = "The clients", body = ClientList),
-        (status = 401, description = "No valid token", body = crate::http::errors::BearerErrorBody),
-        (status = 403, description = "`insufficient_scope`: needs `admin`", body = crate::http::errors::BearerErrorBody),
+        crate::routes::api_docs::AdminRefusals,
     ),
     security(("bearer" = []), ("oauth2" = ["admin"]))
 )]
@@ -187,10 +199,8 @@ pub async fn get_clients(state: web::Data<AppState>) -> Result<HttpResponse, App
     responses(
         (status = 201, description = "The client, with `client_secret` once if confidential",
          body = ClientView),
-        (status = 400, description = "Unreadable JSON or an unknown field", body = crate::routes::api_docs::ApiErrorBody),
-        (status = 415, description = "Not application/json", body = crate::routes::api_docs::ApiErrorBody),
-        (status = 401, description = "No valid token", body = crate::http::errors::BearerErrorBody),
-        (status = 403, description = "`insufficient_scope`: needs `admin`", body = crate::http::errors::BearerErrorBody),
+        crate::routes::api_docs::BodyRefusals,
+        crate::routes::api_docs::AdminRefusals,
         (status = 409, description = "The client_id is taken", body = crate::routes::api_docs::ApiErrorBody),
         (status = 422, description = "`validation_failed`", body = crate::routes::api_docs::ApiErrorBody),
     ),
@@ -218,9 +228,8 @@ pub async fn post_client(
     params(("client_id" = String, Path)),
     responses(
         (status = 200, description = "The client, never its secret", body = ClientView),
-        (status = 401, description = "No valid token", body = crate::http::errors::BearerErrorBody),
-        (status = 403, description = "`insufficient_scope`: needs `admin`", body = crate::http::errors::BearerErrorBody),
-        (status = 404, description = "No such client", body = crate::routes::api_docs::ApiErrorBody),
+        crate::routes::api_docs::AdminRefusals,
+        crate::routes::api_docs::NoSuchClient,
     ),
     security(("bearer" = []), ("oauth2" = ["admin"]))
 )]
@@ -240,12 +249,10 @@ pub async fn get_client(
     request_body = ClientBody,
     responses(
         (status = 200, description = "The changed client", body = ClientView),
-        (status = 401, description = "No valid token", body = crate::http::errors::BearerErrorBody),
-        (status = 403, description = "`insufficient_scope`: needs `admin`", body = crate::http::errors::BearerErrorBody),
-        (status = 404, description = "No such client", body = crate::routes::api_docs::ApiErrorBody),
+        crate::routes::api_docs::AdminRefusals,
+        crate::routes::api_docs::NoSuchClient,
         (status = 422, description = "`validation_failed`", body = crate::routes::api_docs::ApiErrorBody),
-        (status = 400, description = "Unreadable JSON or an unknown field", body = crate::routes::api_docs::ApiErrorBody),
-        (status = 415, description = "Not application/json", body = crate::routes::api_docs::ApiErrorBody),
+        crate::routes::api_docs::BodyRefusals,
     ),
     security(("bearer" = []), ("oauth2" = ["admin"]))
 )]
@@ -268,9 +275,8 @@ pub async fn patch_client(
     params(("client_id" = String, Path)),
     responses(
         (status = 200, description = "The new secret, shown once", body = NewSecret),
-        (status = 401, description = "No valid token", body = crate::http::errors::BearerErrorBody),
-        (status = 403, description = "`insufficient_scope`: needs `admin`", body = crate::http::errors::BearerErrorBody),
-        (status = 404, description = "No such client", body = crate::routes::api_docs::ApiErrorBody),
+        crate::routes::api_docs::AdminRefusals,
+        crate::routes::api_docs::NoSuchClient,
         (status = 409, description = "A public client has no secret", body = crate::routes::api_docs::ApiErrorBody),
     ),
     security(("bearer" = []), ("oauth2" = ["admin"]))
@@ -294,9 +300,8 @@ pub async fn post_secret(
     params(("client_id" = String, Path)),
     responses(
         (status = 204, description = "Deleted; its sessions and tokens end"),
-        (status = 401, description = "No valid token", body = crate::http::errors::BearerErrorBody),
-        (status = 403, description = "`insufficient_scope`: needs `admin`", body = crate::http::errors::BearerErrorBody),
-        (status = 404, description = "No such client", body = crate::routes::api_docs::ApiErrorBody),
+        crate::routes::api_docs::AdminRefusals,
+        crate::routes::api_docs::NoSuchClient,
     ),
     security(("bearer" = []), ("oauth2" = ["admin"]))
 )]

@@ -16,7 +16,7 @@ pub struct ListParams {
     /// Matches a prefix of the username, email or full name.
     q: Option<String>,
     /// From 1.
-    #[param(value_type = Option<u64>, minimum = 1)]
+    #[param(value_type = Option<u64>, minimum = 1, maximum = 4294967295_u64)]
     page: Option<String>,
     /// Default 20, at most 100.
     #[param(value_type = Option<u64>, minimum = 1, maximum = 100)]
@@ -40,8 +40,7 @@ pub struct UserList {
     responses(
         (status = 200, description = "One page of users", body = UserList),
         (status = 400, description = "Bad paging", body = crate::routes::api_docs::ApiErrorBody),
-        (status = 401, description = "No valid token", body = crate::http::errors::BearerErrorBody),
-        (status = 403, description = "`insufficient_scope`", body = crate::http::errors::BearerErrorBody),
+        crate::routes::api_docs::ReadRefusals,
     ),
     security(("bearer" = []), ("oauth2" = ["users:read"]))
 )]
@@ -63,11 +62,25 @@ pub async fn get_users(
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateUser {
+    /// 1–64 letters, digits and `. _ - @`.
+    #[schema(
+        required = true,
+        min_length = 1,
+        max_length = 64,
+        pattern = r"^[A-Za-z0-9._@-]+$"
+    )]
     username: Option<String>,
+    /// At least 8 characters and at most 72 bytes in UTF-8 (bcrypt's limit).
+    #[schema(required = true, min_length = 8, max_length = 72)]
     password: Option<String>,
+    /// `name@example.com`; blank means none.
+    #[schema(max_length = 254)]
     email: Option<String>,
+    /// At most 200 characters, no control characters; blank means none.
+    #[schema(max_length = 200)]
     full_name: Option<String>,
     #[serde(default)]
+    #[schema(schema_with = crate::routes::api_docs::scope_list_schema)]
     scopes: Vec<String>,
     #[serde(default)]
     disabled: bool,
@@ -81,8 +94,7 @@ pub struct CreateUser {
     request_body = CreateUser,
     responses(
         (status = 201, description = "The new user", body = UserView),
-        (status = 400, description = "Unreadable JSON or an unknown field", body = crate::routes::api_docs::ApiErrorBody),
-        (status = 415, description = "Not application/json", body = crate::routes::api_docs::ApiErrorBody),
+        crate::routes::api_docs::BodyRefusals,
         (status = 401, description = "No valid Bearer token", body = crate::http::errors::BearerErrorBody),
         (status = 403, description = "`insufficient_scope`, or a scope the caller may not grant",
          body = crate::http::errors::BearerErrorBody),

@@ -19,9 +19,8 @@ use crate::users::{self, UserUpdate};
     params(("username" = String, Path)),
     responses(
         (status = 200, description = "The user", body = UserView),
-        (status = 401, description = "No valid token", body = crate::http::errors::BearerErrorBody),
-        (status = 403, description = "`insufficient_scope`", body = crate::http::errors::BearerErrorBody),
-        (status = 404, description = "No such user", body = crate::routes::api_docs::ApiErrorBody),
+        crate::routes::api_docs::ReadRefusals,
+        crate::routes::api_docs::NoSuchUser,
     ),
     security(("bearer" = []), ("oauth2" = ["users:read"]))
 )]
@@ -37,12 +36,19 @@ pub async fn get_user(
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PatchUser {
+    /// `name@example.com`; blank or `null` removes it.
     #[serde(default, deserialize_with = "present")]
+    #[schema(max_length = 254)]
     email: Option<Option<String>>,
+    /// At most 200 characters; blank or `null` removes it.
     #[serde(default, deserialize_with = "present")]
+    #[schema(max_length = 200)]
     full_name: Option<Option<String>>,
+    #[schema(schema_with = crate::routes::api_docs::scope_list_schema)]
     scopes: Option<Vec<String>>,
     disabled: Option<bool>,
+    /// At least 8 characters and at most 72 bytes in UTF-8 (bcrypt's limit).
+    #[schema(min_length = 8, max_length = 72)]
     password: Option<String>,
 }
 
@@ -68,11 +74,10 @@ where
         (status = 401, description = "No valid Bearer token", body = crate::http::errors::BearerErrorBody),
         (status = 403, description = "`insufficient_scope`, or a change that needs `admin`",
          body = crate::http::errors::BearerErrorBody),
-        (status = 404, description = "No such user", body = crate::routes::api_docs::ApiErrorBody),
+        crate::routes::api_docs::NoSuchUser,
         (status = 409, description = "The last admin would lose `admin`", body = crate::routes::api_docs::ApiErrorBody),
         (status = 422, description = "`validation_failed`", body = crate::routes::api_docs::ApiErrorBody),
-        (status = 400, description = "Unreadable JSON or an unknown field", body = crate::routes::api_docs::ApiErrorBody),
-        (status = 415, description = "Not application/json", body = crate::routes::api_docs::ApiErrorBody),
+        crate::routes::api_docs::BodyRefusals,
     ),
     security(("bearer" = []), ("oauth2" = ["users:write"]))
 )]
@@ -121,9 +126,8 @@ fn parse_patch(body: PatchUser) -> Result<UserUpdate, AppError> {
     params(("username" = String, Path)),
     responses(
         (status = 204, description = "Deleted, with every session"),
-        (status = 401, description = "No valid Bearer token", body = crate::http::errors::BearerErrorBody),
-        (status = 403, description = "`insufficient_scope`", body = crate::http::errors::BearerErrorBody),
-        (status = 404, description = "No such user", body = crate::routes::api_docs::ApiErrorBody),
+        crate::routes::api_docs::WriteRefusals,
+        crate::routes::api_docs::NoSuchUser,
         (status = 409, description = "The last admin", body = crate::routes::api_docs::ApiErrorBody),
     ),
     security(("bearer" = []), ("oauth2" = ["users:write"]))

@@ -54,9 +54,8 @@ pub struct SignOutResult {
     params(("username" = String, Path)),
     responses(
         (status = 200, description = "The live sessions", body = SessionList),
-        (status = 401, description = "No valid token", body = crate::http::errors::BearerErrorBody),
-        (status = 403, description = "`insufficient_scope`", body = crate::http::errors::BearerErrorBody),
-        (status = 404, description = "No such user", body = crate::routes::api_docs::ApiErrorBody),
+        crate::routes::api_docs::ReadRefusals,
+        crate::routes::api_docs::NoSuchUser,
     ),
     security(("bearer" = []), ("oauth2" = ["users:read"]))
 )]
@@ -81,9 +80,8 @@ pub async fn get_sessions(
     params(("username" = String, Path)),
     responses(
         (status = 200, description = "Every token of the user stops working", body = SignOutResult),
-        (status = 401, description = "No valid Bearer token", body = crate::http::errors::BearerErrorBody),
-        (status = 403, description = "`insufficient_scope`", body = crate::http::errors::BearerErrorBody),
-        (status = 404, description = "No such user", body = crate::routes::api_docs::ApiErrorBody),
+        crate::routes::api_docs::WriteRefusals,
+        crate::routes::api_docs::NoSuchUser,
     ),
     security(("bearer" = []), ("oauth2" = ["users:write"]))
 )]

@@ -4,16 +4,15 @@ use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use askama::Template;
-use chrono::DateTime;
 
 use crate::auth::sessions;
 use crate::domain::ScopeSet;
-use crate::entities::session;
 use crate::http::flash::{self, Flash};
 use crate::http::page::Nav;
 use crate::http::page::{render, PageError};
 use crate::http::Principal;
 use crate::oauth::authorize::consent;
+use crate::routes::view::SessionRow;
 use crate::state::AppState;
 
 #[derive(Template)]
@@ -40,38 +39,6 @@ struct Profile {
     full_name: Option<String>,
     email: Option<String>,
     scopes: Vec<String>,
-}
-
-/// One live session as the account page lists it.
-struct SessionRow {
-    id: String,
-    /// "This browser", "Web browser" or "App: <client>".
-    label: String,
-    current: bool,
-    ip: Option<String>,
-    created: Timestamp,
-    last_used: Timestamp,
-}
-
-/// A time shown to people, with its machine-readable form for `<time>`.
-struct Timestamp {
-    text: String,
-    iso: String,
-}
-
-impl Timestamp {
-    fn new(unix_seconds: i64) -> Self {
-        match DateTime::from_timestamp(unix_seconds, 0) {
-            Some(at) => Self {
-                text: at.format("%-d %b %Y, %H:%M UTC").to_string(),
-                iso: at.to_rfc3339(),
-            },
-            None => Self {
-                text: "unknown".into(),
-                iso: String::new(),
-            },
-        }
-    }
 }
 
 /// Messages shown next to the password fields after a refused change.
@@ -111,7 +78,7 @@ impl AccountPage {
         let live = sessions::list_live(&state.db, &user.id, state.clock.now()).await?;
         let mut rows: Vec<SessionRow> = live
             .iter()
-            .map(|s| SessionRow::new(s, &principal.session.id))
+            .map(|s| SessionRow::new(s, Some(&principal.session.id)))
             .collect();
         // This browser first, then newest first (the order of `list_live`).
         rows.sort_by_key(|row| !row.current);
@@ -150,26 +117,6 @@ impl AccountPage {
             self.errors.first()
         } else {
             ""
-        }
-    }
-}
-
-impl SessionRow {
-    fn new(s: &session::Model, current_id: &str) -> Self {
-        let current = s.id == current_id;
-        let label = match (current, s.kind.as_str(), s.client_id.as_deref()) {
-            (true, _, _) => "This browser".to_owned(),
-            (false, "browser", _) => "Web browser".to_owned(),
-            (false, _, Some(client)) => format!("App: {client}"),
-            (false, _, None) => "App".to_owned(),
-        };
-        Self {
-            id: s.id.clone(),
-            label,
-            current,
-            ip: s.ip.clone(),
-            created: Timestamp::new(s.created_at),
-            last_used: Timestamp::new(s.last_used_at),
         }
     }
 }

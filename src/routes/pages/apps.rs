@@ -1,13 +1,12 @@
 //! "Apps with access" on `/account`: withdrawing what the user allowed an
 //! app on the consent page, which also ends that app's sessions.
-use actix_session::Session;
 use actix_web::{web, HttpResponse};
 
 use crate::auth::sessions;
 use crate::http::flash::{self, Flash};
-use crate::http::form::Fields;
+use crate::http::form::CheckedForm;
 use crate::http::page::{see_other, PageError};
-use crate::http::{csrf, Principal};
+use crate::http::Principal;
 use crate::oauth::authorize::consent;
 use crate::state::AppState;
 
@@ -15,11 +14,10 @@ use crate::state::AppState;
 pub async fn post_withdraw_app(
     principal: Principal,
     path: web::Path<String>,
-    body: web::Bytes,
-    session: Session,
+    form: CheckedForm,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    csrf::verify(&session, Fields::parse(&body).get(csrf::FIELD))?;
+    let session = form.session;
     let client_id = path.into_inner();
     let user_id = &principal.user.id;
     if consent::withdraw(&state.db, user_id, &client_id).await? {

@@ -118,7 +118,10 @@ pub async fn post_login(
 ) -> Result<HttpResponse, PageError> {
     let ip = ClientIp::of(&req).0;
     if let Some(ip) = ip {
-        let budget = state.rate_limiter.check(&state.db, ip).await?;
+        let budget = state
+            .rate_limiter
+            .check(&state.db, ip, state.clock.now_ms())
+            .await?;
         if let Err(retry_after) = budget {
             return Ok(too_many_requests(retry_after));
         }
@@ -148,9 +151,9 @@ pub async fn post_login(
         ip: ip.as_deref(),
         client_id: None,
     };
-    let confirmed = match check_password(&state, &attempt).await {
+    let confirmed = match check_password(&state.signin(), &attempt).await {
         Ok(verified) => verified
-            .confirm(&state, &attempt)
+            .confirm(&state.signin(), &attempt)
             .await
             .map(|txn| (verified.user, txn)),
         Err(e) => Err(e),

@@ -1,33 +1,29 @@
 //! `POST /account/password` (docs/users.md): current, new and confirm. The
 //! current password goes through the same check as a sign-in (lockout
 //! included); a change ends every other session of the user (docs/users.md).
-use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::account::{AccountPage, PasswordErrors};
-use crate::audit::{self, AuditKind, Event};
 use crate::auth::password::unreadable_hash;
 use crate::auth::signin::{check_password, Attempt, SignInError};
 use crate::auth::signin_queue::RETRY_AFTER_SECONDS;
 use crate::domain::Password;
 use crate::http::client_ip::ClientIp;
 use crate::http::flash::{self, Flash};
-use crate::http::form::Fields;
+use crate::http::form::CheckedForm;
 use crate::http::page::{render, see_other, PageError};
-use crate::http::{csrf, Principal};
+use crate::http::Principal;
 use crate::state::AppState;
 use crate::users;
 
 pub async fn post_password(
     req: HttpRequest,
     principal: Principal,
-    session: Session,
-    body: web::Bytes,
+    form: CheckedForm,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    let fields = Fields::parse(&body);
-    csrf::verify(&session, fields.get(csrf::FIELD))?;
+    let CheckedForm { fields, session } = form;
     let current = fields.text("current_password");
     let new = fields.text("new_password");
     let confirm = fields.text("confirm_password");
@@ -54,7 +50,7 @@ pub async fn post_password(
             ip: ip.as_deref(),
             client_id: None,
         };
-        match check_password(&state, &attempt).await {
+        match check_password(&state.signin(), &attempt).await {
             Ok(_) => {}
             Err(SignInError::InvalidCredentials | SignInError::Disabled) => {
                 errors.current = Some("The current password is incorrect.".into());
@@ -76,27 +72,15 @@ pub async fn post_password(
         }
     };
 
-    users::set_password(
+    users::change_own_password(
         &state.db,
         &state.hasher,
         &principal.user,
         &password,
-        Some(&principal.session.id),
+        &principal.session.id,
+        ip.as_deref(),
     )
     .await?;
-    let username = principal.user.username.as_str();
-    audit::record(
-        &state.db,
-        AuditKind::PasswordChanged,
-        Event {
-            actor: Some(username),
-            subject: Some(username),
-            ip: ip.as_deref(),
-            detail: "changed from the account page; other sessions ended",
-            ..Event::default()
-        },
-    )
-    .await;
     flash::set(
         &session,
         Flash::success("Your password has been changed. Every other session has been signed out."),

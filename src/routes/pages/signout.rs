@@ -10,7 +10,7 @@ use crate::auth::sessions;
 use crate::entities::user;
 use crate::http::client_ip::ClientIp;
 use crate::http::flash::{self, Flash};
-use crate::http::form::Fields;
+use crate::http::form::{CheckedForm, Fields};
 use crate::http::guard::SESSION_ID_KEY;
 use crate::http::page::{see_other, PageError};
 use crate::http::{csrf, Principal};
@@ -90,11 +90,10 @@ pub async fn post_end_session(
     req: HttpRequest,
     principal: Principal,
     path: web::Path<String>,
-    body: web::Bytes,
-    session: Session,
+    form: CheckedForm,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    csrf::verify(&session, Fields::parse(&body).get(csrf::FIELD))?;
+    let session = form.session;
     let id = path.into_inner();
     let own = sessions::list_live(&state.db, &principal.user.id, state.clock.now())
         .await?

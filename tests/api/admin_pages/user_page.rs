@@ -3,7 +3,7 @@ use reqwest::{Method, StatusCode};
 
 use crate::admin_support::{admin_browser, admin_token, api, token_of};
 use crate::helpers::csrf_in;
-use crate::helpers::{assert_is_redirect_to, spawn_app};
+use crate::helpers::{assert_is_redirect_to, spawn_app, spawn_app_with_clock};
 
 #[tokio::test]
 async fn disabling_through_the_ui_makes_the_users_next_api_call_a_401() {
@@ -113,6 +113,27 @@ async fn resetting_a_password_ends_the_users_sessions_and_the_new_one_works() {
         .contains("Set a new password for rita"));
     assert_eq!(app.get_me(&rita).await.status(), StatusCode::UNAUTHORIZED);
     app.tokens_for("rita", "new-rita-pass").await;
+}
+
+#[tokio::test]
+async fn a_lock_shows_until_the_clock_passes_it() {
+    let (app, clock) = spawn_app_with_clock(&[]).await;
+    app.create_user("sam", "sam-password", "me").await;
+    for _ in 0..5 {
+        app.password_grant("sam", "wrong-password").await;
+    }
+    let browser = admin_browser(&app).await;
+    assert!(browser
+        .page("/admin/users/sam")
+        .await
+        .contains("locked until"));
+    clock.advance(15 * 60);
+    let page = browser.page("/admin/users/sam").await;
+    assert!(!page.contains("locked until"), "{page}");
+    assert!(!browser
+        .page("/admin/users?q=sam")
+        .await
+        .contains(">locked<"));
 }
 
 #[tokio::test]

@@ -65,6 +65,16 @@ async fn userinfo_without_a_token_or_with_a_bad_one_is_401_with_a_bearer_challen
     assert_eq!(none.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(challenge(&none), r#"Bearer realm="valet""#);
 
+    // RFC 6750 §2.2: an empty `access_token` in a form body is no token.
+    let empty = app
+        .client
+        .post(app.url("/userinfo"))
+        .form(&[("access_token", "")])
+        .send();
+    let empty = empty.await.unwrap();
+    assert_eq!(empty.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(challenge(&empty), r#"Bearer realm="valet""#);
+
     for response in [
         userinfo_get(&app, "not-a-token").await,
         userinfo_post(&app, "not-a-token").await,

@@ -2,7 +2,7 @@
 //! shares one, and IPv6 clients are counted per /64.
 use reqwest::StatusCode;
 
-use crate::helpers::{spawn_app_with, TestApp};
+use crate::helpers::{spawn_app_with, spawn_app_with_clock, TestApp};
 
 fn wrong_grant(app: &TestApp, forwarded_for: Option<&str>) -> reqwest::RequestBuilder {
     let mut request = app.client.post(app.url("/token")).form(&[
@@ -70,4 +70,24 @@ async fn ipv6_clients_are_counted_per_64() {
         .await
         .unwrap();
     assert_eq!(next_block.status(), StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn a_spent_budget_is_whole_again_once_the_clock_passes_the_minute() {
+    let (app, clock) = spawn_app_with_clock(&[("VALET_RATE_LIMIT_PER_MINUTE", "2")]).await;
+    let mut statuses = Vec::new();
+    for _ in 0..3 {
+        statuses.push(wrong_grant(&app, None).send().await.unwrap().status());
+    }
+    assert_eq!(
+        statuses,
+        [
+            StatusCode::BAD_REQUEST,
+            StatusCode::BAD_REQUEST,
+            StatusCode::TOO_MANY_REQUESTS
+        ]
+    );
+    clock.advance(60);
+    let after = wrong_grant(&app, None).send().await.unwrap();
+    assert_eq!(after.status(), StatusCode::BAD_REQUEST);
 }

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# The mixed phase of bench/run.sh alone: the bcrypt ceiling, then /token at
+# 8 connections while /users/me runs at 16 (docs/performance.md, fairness).
+#
+#   bench/mixed.sh [ROUNDS]
+#
+# Prints, per round, the ceiling, /token's rate while /users/me runs, its
+# share of the ceiling, and /users/me's p99. For trying a scheduling policy
+# quickly; bench/run.sh remains the reference.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+PHASE=${BENCH_SECONDS:-10}
+COST=${BENCH_BCRYPT_COST:-12}
+ROUNDS=${1:-1}
+PASSWORD='bench-password-1'
+source "$ROOT/bench/lib.sh"
+
+seed_user bench --admin
+start_valet
+TOKEN=$(curl -s -d "grant_type=password&username=bench&password=$PASSWORD" \
+    "http://127.0.0.1:$PORT/token" | jq -r .access_token)
+[[ -n $TOKEN && $TOKEN != null ]] || die "no access token"
+TOKEN_BODY="grant_type=password&username=bench&password=$PASSWORD"
+for round in $(seq "$ROUNDS"); do
+    CEILING_RPS=$("$CEILING" "$PHASE" "$COST" | sed -n 's/.*verifies_per_s=\([0-9.]*\).*/\1/p')
+    wrk_run token8-mixed 8 $((PHASE + 4)) /token "$TOKEN_BODY" &
+    BG_PID=$!
+    sleep 2
+    SESSIONS_BEFORE=$(session_count) T_BEFORE=$(date +%s%N)
+    wrk_run me16-mixed 16 "$PHASE" /users/me
+    SESSIONS_AFTER=$(session_count) T_AFTER=$(date +%s%N)
+    wait "$BG_PID" || die "the /token load failed"
+    BG_PID=""
+    wrk_read me16-mixed
+    MIXED_TOKEN_RPS=$(awk -v n=$((SESSIONS_AFTER - SESSIONS_BEFORE)) -v ns=$((T_AFTER - T_BEFORE)) \
+        'BEGIN { printf "%.2f", n / (ns / 1e9) }')
+    echo "round $round: ceiling $CEILING_RPS/s, /token under /users/me $MIXED_TOKEN_RPS/s" \
+        "→ $(ratio "$MIXED_TOKEN_RPS" "$CEILING_RPS"); /users/me 16c $RPS req/s, p99 $P99_MS ms"
+done
