@@ -1,22 +1,24 @@
 //! The threads bcrypt runs on (docs/performance.md: never on the async workers).
 //!
-//! One process-wide pool of one thread per core: more would only make each
-//! hash take longer.
+//! One process-wide pool of one thread per core, plus one.
 //!
 //! How the CPU is shared when sign-ins and the rest of the API are both
 //! saturated (docs/performance.md): the bcrypt threads keep the normal
-//! scheduling weight (nice 0), so the kernel's fair scheduler gives them the
-//! same share of the CPU as the async workers, one thread per core on each
-//! side: sign-ins keep about half the machine, which is their reserved
-//! share, and cannot take more than that while requests wait. They run
-//! under `SCHED_BATCH` ([`BATCH_POLICY`]), which tells the scheduler they
-//! are CPU-bound: a bcrypt thread never preempts an async worker on waking,
-//! while a waking async worker is still picked ahead of a bcrypt thread
-//! that has used its slice, so `/users/me` keeps a low latency. A lower
-//! priority (nice 10, tried before) made the share of sign-ins depend on
-//! the API load: saturated by 16 connections of `/users/me`, it left
-//! sign-ins a quarter of their rate. Neither needs a privilege or cgroups.
-//! On an otherwise idle machine bcrypt still has every core to itself.
+//! scheduling weight (nice 0), and the kernel's fair scheduler splits a busy
+//! CPU by runnable threads of equal weight. With one bcrypt thread per core
+//! against one async worker per core, sign-ins got just under half (0.48 of
+//! their ceiling on 2 cores, since the API's own network work also takes its
+//! part); the one extra bcrypt thread is their margin: 0.58–0.61 of the
+//! ceiling, and it cannot take more than that while requests wait. On an idle
+//! machine it changes nothing (bcrypt is CPU-bound: the cores are full with
+//! one thread each). They run under `SCHED_BATCH` ([`BATCH_POLICY`]), which
+//! tells the scheduler they are CPU-bound: a bcrypt thread never preempts an
+//! async worker on waking, while a waking async worker is still picked ahead
+//! of a bcrypt thread that has used its slice, so `/users/me` keeps a low
+//! latency. A lower priority (nice 10, tried before) made the share of
+//! sign-ins depend on the API load: saturated by 16 connections of
+//! `/users/me`, it left sign-ins a quarter of their rate. Neither needs a
+//! privilege or cgroups.
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
@@ -66,9 +68,10 @@ pub async fn run<T: Send + 'static>(
         .map_err(|_| AppError::internal("a bcrypt thread failed"))?
 }
 
-/// How many bcrypt threads run: one per core.
+/// How many bcrypt threads run: one per core, plus one (see the module's
+/// comment for why).
 pub fn threads() -> usize {
-    std::thread::available_parallelism().map_or(2, |n| n.get())
+    std::thread::available_parallelism().map_or(2, |n| n.get()) + 1
 }
 
 fn pool() -> &'static Pool {
