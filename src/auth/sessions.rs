@@ -146,17 +146,30 @@ pub async fn list_live(
         .await
 }
 
+/// How often a session's "last used" time is written, in seconds.
+const TOUCH_INTERVAL: i64 = 60;
+
 /// Records that a session was used at `now`; writes at most once a minute
-/// per session so that reads stay reads.
+/// per session so that reads stay reads. Every request of a busy session
+/// that read the same stale time comes here at once, on every instance:
+/// the condition lets the first write count and makes the others no-ops,
+/// instead of a queue of writes on one row (on PostgreSQL each would wait
+/// for the row lock and leave a dead row version behind).
 pub async fn touch(
     db: &impl ConnectionTrait,
     session: &session::Model,
     now: i64,
 ) -> Result<(), DbErr> {
-    if now - session.last_used_at < 60 {
+    if now - session.last_used_at < TOUCH_INTERVAL {
         return Ok(());
     }
-    record_use(db, &session.id, now).await
+    Session::update_many()
+        .col_expr(session::Column::LastUsedAt, Expr::value(now))
+        .filter(session::Column::Id.eq(&session.id))
+        .filter(session::Column::LastUsedAt.lte(now - TOUCH_INTERVAL))
+        .exec(db)
+        .await
+        .map(|_| ())
 }
 
 /// Sets a session's "last used" time.

@@ -36,4 +36,5 @@ mod revoke;
 mod schema_limits;
 mod security;
 mod session_expiry;
+mod session_touch;
 mod token_endpoint;
