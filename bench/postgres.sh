@@ -24,8 +24,10 @@ SQLITE_ME_RPS=$RPS
 stop_valet
 
 say "PostgreSQL: two instances on one database"
-# BENCH_PG_POOL sets VALET_DB_MAX_CONNECTIONS (valet's default when unset).
-[[ -n ${BENCH_PG_POOL:-} ]] && export VALET_DB_MAX_CONNECTIONS=$BENCH_PG_POOL
+# BENCH_PG_POOL sets VALET_DB_MAX_CONNECTIONS: 6 by default, so the two
+# instances' 12 server processes fit PostgreSQL's two cores here
+# (docs/performance.md, "Size the pools").
+export VALET_DB_MAX_CONNECTIONS=${BENCH_PG_POOL:-6}
 seed_user bench --admin
 start_valet # migrates and stores the keys
 PORT_A=$PORT PID_A=$VALET_PID
