@@ -148,3 +148,23 @@ figure() {
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
 
+# mixed_phase: /token ($TOKEN_BODY) at 8 connections while /users/me runs at
+# 16 for $PHASE s (docs/performance.md). /token's rate is the sessions
+# opened while both ran (wrk's own figure would also count the seconds
+# /token ran alone). Sets MIXED_TOKEN_RPS, MIXED_RPS, MIXED_P50, MIXED_P99.
+mixed_phase() {
+    local sessions_before t_before sessions_after t_after
+    wrk_run token8-mixed 8 $((PHASE + 4)) /token "$TOKEN_BODY" &
+    BG_PID=$!
+    sleep 2
+    sessions_before=$(session_count) t_before=$(date +%s%N)
+    wrk_run me16-mixed 16 "$PHASE" /users/me
+    sessions_after=$(session_count) t_after=$(date +%s%N)
+    wait "$BG_PID" || die "the /token load failed"
+    BG_PID=""
+    wrk_read me16-mixed
+    MIXED_P99=$P99_MS MIXED_P50=$P50_MS MIXED_RPS=$RPS
+    wrk_read token8-mixed
+    MIXED_TOKEN_RPS=$(awk -v n=$((sessions_after - sessions_before)) -v ns=$((t_after - t_before)) \
+        'BEGIN { printf "%.2f", n / (ns / 1e9) }')
+}

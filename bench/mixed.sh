@@ -24,17 +24,7 @@ TOKEN=$(curl -s -d "grant_type=password&username=bench&password=$PASSWORD" \
 TOKEN_BODY="grant_type=password&username=bench&password=$PASSWORD"
 for round in $(seq "$ROUNDS"); do
     CEILING_RPS=$("$CEILING" "$PHASE" "$COST" | sed -n 's/.*verifies_per_s=\([0-9.]*\).*/\1/p')
-    wrk_run token8-mixed 8 $((PHASE + 4)) /token "$TOKEN_BODY" &
-    BG_PID=$!
-    sleep 2
-    SESSIONS_BEFORE=$(session_count) T_BEFORE=$(date +%s%N)
-    wrk_run me16-mixed 16 "$PHASE" /users/me
-    SESSIONS_AFTER=$(session_count) T_AFTER=$(date +%s%N)
-    wait "$BG_PID" || die "the /token load failed"
-    BG_PID=""
-    wrk_read me16-mixed
-    MIXED_TOKEN_RPS=$(awk -v n=$((SESSIONS_AFTER - SESSIONS_BEFORE)) -v ns=$((T_AFTER - T_BEFORE)) \
-        'BEGIN { printf "%.2f", n / (ns / 1e9) }')
+    mixed_phase
     echo "round $round: ceiling $CEILING_RPS/s, /token under /users/me $MIXED_TOKEN_RPS/s" \
-        "→ $(ratio "$MIXED_TOKEN_RPS" "$CEILING_RPS"); /users/me 16c $RPS req/s, p99 $P99_MS ms"
+        "→ $(ratio "$MIXED_TOKEN_RPS" "$CEILING_RPS"); /users/me 16c $MIXED_RPS req/s, p99 $MIXED_P99 ms"
 done

@@ -93,21 +93,7 @@ wrk_read token8
 TOKEN_RPS=$RPS
 
 say "GET /users/me, 16 connections, while /token is saturated"
-wrk_run token8-mixed 8 $((PHASE + 4)) /token "$TOKEN_BODY" &
-BG_PID=$!
-sleep 2
-# /token's rate while both run: the sessions opened during the /users/me
-# phase (wrk's own figure would also count the seconds /token ran alone).
-SESSIONS_BEFORE=$(session_count) T_BEFORE=$(date +%s%N)
-wrk_run me16-mixed 16 "$PHASE" /users/me
-SESSIONS_AFTER=$(session_count) T_AFTER=$(date +%s%N)
-wait "$BG_PID" || die "the /token load failed"
-BG_PID=""
-wrk_read me16-mixed
-MIXED_P99=$P99_MS MIXED_P50=$P50_MS MIXED_RPS=$RPS
-wrk_read token8-mixed
-MIXED_TOKEN_RPS=$(awk -v n=$((SESSIONS_AFTER - SESSIONS_BEFORE)) -v ns=$((T_AFTER - T_BEFORE)) \
-    'BEGIN { printf "%.2f", n / (ns / 1e9) }')
+mixed_phase
 
 say "signing ceiling (valet's token signing, every core)"
 SIGN_LINE=$("$SIGNING_CEILING" "$PHASE") || die "signing_ceiling failed"
