@@ -148,6 +148,15 @@ figure() {
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
 
+# bcrypt_ceiling: the machine's bcrypt verifications per second at $COST on
+# every core for $PHASE s (the examples/bcrypt_ceiling program); sets CEILING_RPS.
+bcrypt_ceiling() {
+    local line
+    line=$("$CEILING" "$PHASE" "$COST") || die "bcrypt_ceiling failed"
+    CEILING_RPS=$(echo "$line" | sed -n 's/.*verifies_per_s=\([0-9.]*\).*/\1/p')
+    [[ -n $CEILING_RPS ]] || die "bcrypt_ceiling printed no figure"
+}
+
 # mixed_phase: /token ($TOKEN_BODY) at 8 connections while /users/me runs at
 # 16 for $PHASE s (docs/performance.md). /token's rate is the sessions
 # opened while both ran (wrk's own figure would also count the seconds

@@ -23,7 +23,7 @@ TOKEN=$(curl -s -d "grant_type=password&username=bench&password=$PASSWORD" \
 [[ -n $TOKEN && $TOKEN != null ]] || die "no access token"
 TOKEN_BODY="grant_type=password&username=bench&password=$PASSWORD"
 for round in $(seq "$ROUNDS"); do
-    CEILING_RPS=$("$CEILING" "$PHASE" "$COST" | sed -n 's/.*verifies_per_s=\([0-9.]*\).*/\1/p')
+    bcrypt_ceiling
     mixed_phase
     echo "round $round: ceiling $CEILING_RPS/s, /token under /users/me $MIXED_TOKEN_RPS/s" \
         "→ $(ratio "$MIXED_TOKEN_RPS" "$CEILING_RPS"); /users/me 16c $MIXED_RPS req/s, p99 $MIXED_P99 ms"

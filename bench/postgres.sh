@@ -55,9 +55,7 @@ PG_TWO_RPS=$(awk -v a="$PG_TWO_RPS" -v b="$RPS" 'BEGIN { printf "%.2f", a + b }'
 PG_TWO_P99=$(awk -v a="$PG_TWO_P99" -v b="$P99_MS" 'BEGIN { print (a > b ? a : b) }')
 
 say "bcrypt ceiling at cost $COST"
-CEILING_LINE=$("$CEILING" "$PHASE" "$COST") || die "bcrypt_ceiling failed"
-CEILING_RPS=$(echo "$CEILING_LINE" | sed -n 's/.*verifies_per_s=\([0-9.]*\).*/\1/p')
-[[ -n $CEILING_RPS ]] || die "bcrypt_ceiling printed no figure"
+bcrypt_ceiling
 TOKEN_BODY="grant_type=password&username=bench&password=$PASSWORD"
 say "POST /token, two instances, 4 connections each, $((PHASE * 2)) s"
 PORT=$PORT_A wrk_run pg-token-a 4 $((PHASE * 2)) /token "$TOKEN_BODY" &

@@ -83,9 +83,7 @@ start_valet
 TOKEN=$RS_TOKEN
 
 say "bcrypt ceiling at cost $COST"
-CEILING_LINE=$("$CEILING" "$PHASE" "$COST") || die "bcrypt_ceiling failed"
-CEILING_RPS=$(echo "$CEILING_LINE" | sed -n 's/.*verifies_per_s=\([0-9.]*\).*/\1/p')
-[[ -n $CEILING_RPS ]] || die "bcrypt_ceiling printed no figure"
+bcrypt_ceiling
 TOKEN_BODY="grant_type=password&username=bench&password=$PASSWORD"
 say "POST /token, 8 connections, $((PHASE * 2)) s"
 wrk_run token8 8 $((PHASE * 2)) /token "$TOKEN_BODY"

@@ -3,66 +3,24 @@
 //!
 //! The crate refuses non-https revocation and introspection URLs (RFC 7009
 //! §2, RFC 7662 §4), so the app runs under an `https://valet.test` issuer
-//! and the HTTP transport handed to the crate plays the TLS-terminating
-//! proxy: it forwards `https://valet.test/...` to the test server. The
-//! crate's own reqwest integration is off (it would pull reqwest 0.12 and a
-//! TLS stack); the transport is an `AsyncHttpClient` closure over the
-//! reqwest 0.13 the tests already use.
-use std::future::Future;
-use std::pin::Pin;
-
+//! and the HTTP transport handed to the crate (`helpers::transport`) plays
+//! the TLS-terminating proxy: it forwards `https://valet.test/...` to the
+//! test server.
 use oauth2::basic::{
     BasicClient, BasicErrorResponseType, BasicTokenIntrospectionResponse, BasicTokenType,
 };
 use oauth2::{
-    ClientId, ClientSecret, HttpClientError, HttpRequest, HttpResponse, IntrospectionUrl,
-    RequestTokenError, ResourceOwnerPassword, ResourceOwnerUsername, RevocationUrl, Scope,
-    StandardRevocableToken, TokenIntrospectionResponse, TokenResponse, TokenUrl,
+    ClientId, ClientSecret, IntrospectionUrl, RequestTokenError, ResourceOwnerPassword,
+    ResourceOwnerUsername, RevocationUrl, Scope, StandardRevocableToken,
+    TokenIntrospectionResponse, TokenResponse, TokenUrl,
 };
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::helpers::{TestApp, ADMIN_PASSWORD, ADMIN_USERNAME};
+use crate::helpers::{transport, TestApp, TransportError, ADMIN_PASSWORD, ADMIN_USERNAME};
 use crate::lifecycle_helpers::{introspector_token, spawn_lifecycle_app};
 
 const ISSUER: &str = "https://valet.test";
-
-type TransportError = HttpClientError<reqwest::Error>;
-type TransportFuture = Pin<Box<dyn Future<Output = Result<HttpResponse, TransportError>> + Send>>;
-
-/// An `oauth2` HTTP client that sends requests for [`ISSUER`] to the test
-/// app, optionally with the caller's own Bearer token (how a resource server
-/// authenticates to valet's introspection endpoint).
-fn transport(app: &TestApp, bearer: Option<String>) -> impl Fn(HttpRequest) -> TransportFuture {
-    let client = reqwest::Client::new();
-    let base = app.address.clone();
-    move |request: HttpRequest| {
-        let client = client.clone();
-        let base = base.clone();
-        let bearer = bearer.clone();
-        Box::pin(async move {
-            let url = request.uri().to_string();
-            let path = url
-                .strip_prefix(ISSUER)
-                .ok_or_else(|| HttpClientError::Other(format!("unexpected host in {url}")))?;
-            let (parts, body) = request.into_parts();
-            let mut outgoing = client
-                .request(parts.method, format!("{base}{path}"))
-                .headers(parts.headers)
-                .body(body);
-            if let Some(token) = bearer {
-                outgoing = outgoing.bearer_auth(token);
-            }
-            let response = outgoing.send().await.map_err(Box::new)?;
-            let mut builder = oauth2::http::Response::builder().status(response.status());
-            for (name, value) in response.headers() {
-                builder = builder.header(name, value);
-            }
-            let body = response.bytes().await.map_err(Box::new)?;
-            builder.body(body.to_vec()).map_err(HttpClientError::Http)
-        }) as TransportFuture
-    }
-}
 
 /// The app under an https issuer, and its RFC 8414 metadata as the client
 /// would discover it.
@@ -82,7 +40,7 @@ fn endpoint(metadata: &Value, field: &str) -> String {
 #[tokio::test]
 async fn the_oauth2_crate_signs_in_refreshes_and_revokes() {
     let (app, metadata) = discover().await;
-    let http = transport(&app, None);
+    let http = transport(&app, ISSUER, None);
     // A public client authenticating with HTTP Basic and an empty secret.
     let client = BasicClient::new(ClientId::new("mobile".into()))
         .set_client_secret(ClientSecret::new(String::new()))
@@ -150,7 +108,7 @@ async fn the_oauth2_crate_signs_in_refreshes_and_revokes() {
 #[tokio::test]
 async fn a_wrong_password_surfaces_as_the_crates_invalid_grant() {
     let (app, metadata) = discover().await;
-    let http = transport(&app, None);
+    let http = transport(&app, ISSUER, None);
     let client = BasicClient::new(ClientId::new("mobile".into()))
         .set_token_uri(TokenUrl::new(endpoint(&metadata, "token_endpoint")).unwrap());
 
@@ -171,7 +129,7 @@ async fn the_oauth2_crate_reads_valet_introspection_answers() {
     let tokens = app.tokens_for(ADMIN_USERNAME, ADMIN_PASSWORD).await;
     let access = oauth2::AccessToken::new(tokens["access_token"].as_str().unwrap().into());
     // A resource server: authenticates with its own token holding `introspect`.
-    let http = transport(&app, Some(introspector_token(&app).await));
+    let http = transport(&app, ISSUER, Some(introspector_token(&app).await));
     let resource_server = BasicClient::new(ClientId::new("orders-api".into()))
         .set_introspection_url(
             IntrospectionUrl::new(endpoint(&metadata, "introspection_endpoint")).unwrap(),
@@ -237,7 +195,7 @@ async fn the_oauth2_crate_gets_client_credentials_tokens_with_each_auth_method()
     let (app, metadata) = discover().await;
     let methods = metadata["token_endpoint_auth_methods_supported"].clone();
     let secret = crate::client_support::register_backend(&app, "orders~api", &["users:read"]).await;
-    let http = transport(&app, None);
+    let http = transport(&app, ISSUER, None);
     for (auth_type, advertised) in [
         (oauth2::AuthType::BasicAuth, "client_secret_basic"),
         (oauth2::AuthType::RequestBody, "client_secret_post"),

@@ -8,8 +8,10 @@ use valet::clock::StoppedClock;
 
 mod app;
 mod browser;
+mod transport;
 pub use app::*;
 pub use browser::{csrf_in, Browser};
+pub use transport::{transport, TransportError};
 
 /// The app with its signing keys on a stopped clock the test moves
 /// (`app.clock.advance(seconds)`), instead of sleeping.

@@ -4,66 +4,24 @@
 //! verifies the ID token (signature from the JWKS, `iss`, `aud`, `exp`,
 //! `nonce`, `at_hash`) and reads UserInfo. The person's part — signing in
 //! and allowing the app — is a browser driven over HTTP (forms, CSRF
-//! tokens, cookies). The crate's own reqwest integration is off; its HTTP
-//! client is a closure that sends `http://valet.test/...` to the test app.
-use std::future::Future;
-use std::pin::Pin;
-
+//! tokens, cookies). Its HTTP client (`helpers::transport`) sends
+//! `http://valet.test/...` to the test app.
 use openidconnect::core::{
     CoreAuthenticationFlow, CoreClient, CoreJwsSigningAlgorithm, CoreProviderMetadata,
     CoreUserInfoClaims,
 };
 use openidconnect::{
-    AccessTokenHash, AuthorizationCode, ClientId, CsrfToken, HttpClientError, HttpRequest,
-    HttpResponse, IssuerUrl, Nonce, OAuth2TokenResponse, PkceCodeChallenge, RedirectUrl, Scope,
-    TokenResponse,
+    AccessTokenHash, AuthorizationCode, ClientId, CsrfToken, IssuerUrl, Nonce, OAuth2TokenResponse,
+    PkceCodeChallenge, RedirectUrl, Scope, TokenResponse,
 };
 use serde_json::json;
 
 use super::{alice_with_profile, hidden_fields};
 use crate::authorize::{register_app, REDIRECT};
-use crate::helpers::{spawn_app_with, TestApp};
+use crate::helpers::{spawn_app_with, transport};
 use crate::pages::{Browser, ALICE, ALICE_PASSWORD};
 
 const ISSUER: &str = "http://valet.test";
-
-type TransportError = HttpClientError<reqwest::Error>;
-type TransportFuture = Pin<Box<dyn Future<Output = Result<HttpResponse, TransportError>> + Send>>;
-
-/// The relying party's HTTP client: requests for [`ISSUER`] go to the app.
-fn transport(app: &TestApp) -> impl Fn(HttpRequest) -> TransportFuture {
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let base = app.address.clone();
-    move |request: HttpRequest| {
-        let client = client.clone();
-        let base = base.clone();
-        Box::pin(async move {
-            let url = request.uri().to_string();
-            let path = url
-                .strip_prefix(ISSUER)
-                .ok_or_else(|| HttpClientError::Other(format!("unexpected host in {url}")))?;
-            let (parts, body) = request.into_parts();
-            let response = client
-                .request(parts.method, format!("{base}{path}"))
-                .headers(parts.headers)
-                .body(body)
-                .send()
-                .await
-                .map_err(Box::new)?;
-            let mut builder = openidconnect::http::Response::builder().status(response.status());
-            for (name, value) in response.headers() {
-                builder = builder.header(name, value);
-            }
-            let body = response.bytes().await.map_err(Box::new)?;
-            builder
-                .body(body.to_vec())
-                .map_err(|e| HttpClientError::Other(e.to_string()))
-        })
-    }
-}
 
 /// The person's part, in a browser: open the authorization URL, sign in
 /// on `/login`, allow the app on the consent page; the redirect's query.
@@ -121,7 +79,7 @@ async fn an_openidconnect_relying_party_signs_a_user_in_with_each_algorithm() {
         // A third-party app: not first-party, so the user is asked.
         register_app(&app, "web", json!({})).await;
         alice_with_profile(&app).await;
-        let http = transport(&app);
+        let http = transport(&app, ISSUER, None);
 
         let metadata =
             CoreProviderMetadata::discover_async(IssuerUrl::new(ISSUER.into()).unwrap(), &http)
